@@ -1,0 +1,35 @@
+import type { Status } from 'kubernetes-types/meta/v1.js'
+import type { Resource } from './subjects.js'
+
+/**
+ * Requests to the api-server. The HTTP gateway builds them from REST calls; other processes
+ * (scheduler, kubelets) send them over NATS on `API_REQUEST_SUBJECT`. Verbs are Kubernetes' own.
+ */
+export type ApiRequest =
+  | { verb: 'create'; resource: Resource; namespace?: string; object: unknown }
+  /** PUT: replace spec/metadata. `metadata.resourceVersion`, when given, must be current (409 otherwise). */
+  | { verb: 'update'; resource: Resource; namespace?: string; name: string; object: unknown }
+  /** PUT …/status: replace status only; `resourceVersion` optional as for update. */
+  | { verb: 'updateStatus'; resource: Resource; namespace?: string; name: string; status: unknown; resourceVersion?: string }
+  /** POST …/pods/NAME/binding: the scheduler's only write. */
+  | { verb: 'bind'; resource: 'pods'; namespace: string; name: string; nodeName: string; uid?: string }
+  /** DELETE. `gracePeriodSeconds: 0` removes at once; otherwise a bound pod goes through graceful termination. */
+  | { verb: 'delete'; resource: Resource; namespace?: string; name: string; gracePeriodSeconds?: number; uid?: string }
+
+export type ApiVerb = ApiRequest['verb']
+
+/** Who asks, established by the transport: a bearer token over HTTP, the NATS user on the bus. */
+export interface RequestContext {
+  user: string
+  /** Revision of the event that prompted the request, recorded as the appended event's `cause`. */
+  cause?: number
+}
+
+export interface ApiEnvelope {
+  request: ApiRequest
+  context: RequestContext
+}
+
+export type ApiResponse =
+  | { ok: true; code: number; object: unknown; rev: number }
+  | { ok: false; status: Status }

@@ -1,0 +1,23 @@
+import { NODE_EVENT_TYPES, type NodeEvent } from './node.js'
+import { POD_EVENT_TYPES, type PodEvent } from './pod.js'
+
+/** Every event the log may hold. Adding a resource's union here makes every exhaustive handler fail to compile until it handles it. */
+export type LogEvent = PodEvent | NodeEvent
+export type LogEventType = LogEvent['type']
+
+/** Current schema version of each event type; decoding refuses a newer one instead of misreading it. */
+export const SCHEMA_VERSIONS: Readonly<Record<LogEventType, number>> = Object.fromEntries(
+  [...POD_EVENT_TYPES, ...NODE_EVENT_TYPES].map((t) => [t, 1]),
+) as Record<LogEventType, number>
+
+export function isLogEventType(t: unknown): t is LogEventType {
+  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, t)
+}
+
+/** Narrows a log event to one resource's union by its type prefix. */
+export function isPodEvent(e: LogEvent): e is PodEvent {
+  return e.type.startsWith('Pod')
+}
+export function isNodeEvent(e: LogEvent): e is NodeEvent {
+  return e.type.startsWith('Node')
+}
