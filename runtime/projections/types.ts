@@ -11,3 +11,19 @@ export interface ObjectChange<T> {
   previous?: T
   event: LogEvent
 }
+
+/**
+ * A read view of one resource kept current from the log: Kubernetes' informer. Keys are
+ * `namespace/name` for namespaced objects and `name` for cluster-scoped ones.
+ */
+export interface Informer<T> {
+  get(key: string): T | undefined
+  list(): T[]
+  /** Revision of the last log event applied. */
+  readonly rev: number
+  /**
+   * Every change after subscribing, preceded by a synthetic ADDED for each object that exists at
+   * subscription time (an informer's initial list), so a subscriber never misses one.
+   */
+  readonly changes$: import('rxjs').Observable<ObjectChange<T>>
+}
