@@ -43,6 +43,6 @@ export function logger(id: string): Logger {
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
-    child: (sub) => logger(`${id}/${sub}`),
+    child: (sub) => logger(id ? `${id}/${sub}` : sub),
   }
 }

@@ -9,7 +9,8 @@ export interface ObjectChange<T> {
   object: T
   /** The object before the change, if it existed. */
   previous?: T
-  event: LogEvent
+  /** The log event behind the change; absent for the synthetic ADDED of an informer's initial list. */
+  event?: LogEvent
 }
 
 /**

@@ -1,0 +1,40 @@
+import { join } from 'node:path'
+import { dataDirPaths, readCredentials, readEndpoints } from '../../cluster/data-dir.js'
+import { startNode } from '../../cluster/node.js'
+import { parseNatsUrl, type NatsTarget } from '../../nats/connect.js'
+import { parseDuration } from '../duration.js'
+import { intOption, rootLogger, runUntilSignal } from './process.js'
+
+export async function nodeCommand(o: {
+  name: string
+  dataDir: string
+  natsUrl?: string
+  cpu?: string
+  memory?: string
+  maxPods: string
+  nodeStatusUpdateFrequency: string
+  nodeLeaseDurationSeconds: string
+}): Promise<void> {
+  const log = rootLogger()
+  let nats: NatsTarget
+  if (o.natsUrl) {
+    nats = parseNatsUrl(o.natsUrl)
+  } else {
+    const creds = readCredentials(o.dataDir)
+    const endpoints = readEndpoints(o.dataDir)
+    nats = { url: endpoints.natsUrl, user: 'node', pass: creds.nodePassword }
+  }
+  const node = await startNode({
+    name: o.name,
+    nats,
+    dataDir: join(dataDirPaths(o.dataDir).nodes, o.name),
+    capacity: { cpu: o.cpu, memory: o.memory, pods: String(intOption(o.maxPods, 'max-pods', 1)) },
+    flags: {
+      nodeStatusUpdateFrequencyMs: parseDuration(o.nodeStatusUpdateFrequency),
+      nodeLeaseDurationSeconds: intOption(o.nodeLeaseDurationSeconds, 'node-lease-duration-seconds', 1),
+    },
+    log,
+  })
+  runUntilSignal(log, () => node.stop())
+  log.info('node running', { node: o.name, nats: nats.url })
+}

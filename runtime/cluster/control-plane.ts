@@ -1,0 +1,123 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { Kvm } from '@nats-io/kv'
+import type { NatsConnection, Subscription } from '@nats-io/transport-node'
+import type { Server } from 'node:http'
+import { encode, LEASE_BUCKET, logResourceFilter } from '../../events/index.js'
+import type { ApiClient } from '../api/client.js'
+import { ApiServerHost } from '../api-server/host.js'
+import { realClock, type Clock } from '../clock/clock.js'
+import { ensureLogStream } from '../event-log/stream.js'
+import { tailLog, type Tail } from '../event-log/tail.js'
+import { createGateway } from '../gateway/server.js'
+import type { Logger } from '../log.js'
+import { connectNats, type NatsTarget } from '../nats/connect.js'
+import { ClusterStore } from '../projections/cluster-store.js'
+import { startScheduler } from '../scheduler/host.js'
+import { streamEvents } from './events-feed.js'
+import { fetchPodLogs } from './pod-logs.js'
+
+export const CLUSTER_INFO_SUBJECT = 'kstate.cluster.info'
+
+export interface ControlPlaneOptions {
+  nats: NatsTarget
+  apiPort: number
+  apiHost?: string
+  adminToken: string
+  clock?: Clock
+  log: Logger
+}
+
+export interface ControlPlane {
+  apiUrl: string
+  apiPort: number
+  store: ClusterStore
+  api: ApiClient
+  nc: NatsConnection
+  stop(): Promise<void>
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      const a = server.address()
+      resolve(typeof a === 'object' && a ? a.port : port)
+    })
+  })
+}
+
+/**
+ * The control plane of one cluster: api-server (HTTP gateway + NATS endpoint), its projection of
+ * the log, and the scheduler. It writes the log; everything else reads it.
+ */
+export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  const clock = o.clock ?? realClock
+  const log = o.log
+  const nc = await connectNats(o.nats, 'kstate-control-plane')
+  const jsm = await jetstreamManager(nc)
+  await ensureLogStream(jsm)
+  await new Kvm(nc).create(LEASE_BUCKET, { history: 1 })
+  const js = jetstream(nc)
+
+  const store = new ClusterStore()
+  const api = new ApiServerHost({ js, store, clock, log: log.child('api-server') })
+  let ready = false
+  const host = o.apiHost ?? '127.0.0.1'
+  let apiUrl = ''
+  const server = createGateway({
+    api,
+    store,
+    isReady: () => ready,
+    adminToken: o.adminToken,
+    podLogs: (pod, opts, sink, signal) => fetchPodLogs(nc, pod, opts, sink, signal),
+    events: (opts, write, signal) => streamEvents(js, opts, write, signal),
+    log: log.child('gateway'),
+  })
+  server.keepAliveTimeout = 30_000
+  const apiPort = await listen(server, o.apiPort, host)
+  apiUrl = `http://${host}:${apiPort}`
+
+  const tail: Tail = await tailLog(js, {
+    filter: logResourceFilter('>'),
+    onEvent: (rec) => store.apply(rec),
+    onMalformed: (rev, subject, e) => log.warn('malformed log frame skipped', { rev, subject, error: e.message }),
+  })
+  await tail.caughtUp
+  api.ready()
+  api.serveNats(nc)
+  const info: Subscription = nc.subscribe(CLUSTER_INFO_SUBJECT, {
+    callback: (_e, m) => {
+      m.respond(encode({ apiUrl, apiHost: host, apiPort }))
+    },
+  })
+  const scheduler = startScheduler({
+    api: { request: (r, c) => api.request(r, { user: 'system:kube-scheduler', ...c }) },
+    pods: store.pods,
+    nodes: store.nodes,
+    clock,
+    log: log.child('scheduler'),
+  })
+  ready = true
+  log.info('control plane ready', { api: apiUrl, rev: store.rev, pods: store.pods.size, nodes: store.nodes.size })
+
+  return {
+    apiUrl,
+    apiPort,
+    store,
+    api,
+    nc,
+    async stop() {
+      ready = false
+      scheduler.stop()
+      info.unsubscribe()
+      await new Promise<void>((r) => {
+        server.close(() => r())
+        server.closeAllConnections()
+      })
+      api.stop()
+      await tail.stop().catch(() => {})
+      await nc.drain().catch(() => {})
+    },
+  }
+}

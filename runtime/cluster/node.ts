@@ -1,0 +1,82 @@
+import { jetstream } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { decode, logResourceFilter } from '../../events/index.js'
+import { natsApiClient } from '../api/nats-client.js'
+import { realClock, type Clock } from '../clock/clock.js'
+import { tailLog } from '../event-log/tail.js'
+import type { Logger } from '../log.js'
+import { connectNats, type NatsTarget } from '../nats/connect.js'
+import { startKubelet } from '../node/kubelet-host.js'
+import { ClusterStore } from '../projections/cluster-store.js'
+import { CLUSTER_INFO_SUBJECT } from './control-plane.js'
+
+export interface NodeOptions {
+  name: string
+  nats: NatsTarget
+  /** The node's own directory (container logs, pid files). */
+  dataDir: string
+  capacity?: { cpu?: string; memory?: string; pods?: string }
+  flags?: { nodeStatusUpdateFrequencyMs?: number; nodeLeaseDurationSeconds?: number }
+  clock?: Clock
+  log: Logger
+}
+
+export interface RunningNode {
+  name: string
+  nc: NatsConnection
+  stop(): Promise<void>
+}
+
+/** Asks the control plane where its API answers (for KUBERNETES_SERVICE_HOST/PORT), waiting for it to come up. */
+async function clusterInfo(nc: NatsConnection, log: Logger): Promise<{ apiHost: string; apiPort: number }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const m = await nc.request(CLUSTER_INFO_SUBJECT, new Uint8Array(), { timeout: 2_000 })
+      return decode<{ apiHost: string; apiPort: number }>(m.data)
+    } catch {
+      if (attempt === 0) log.info('waiting for the control plane')
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+}
+
+/**
+ * One node: a kubelet with its container runtime, on its own NATS connection as the `node` user
+ * (which may read the log but not write it). `kstate up` runs N of these in process; `kstate
+ * node` runs one as its own OS process; both are this function.
+ */
+export async function startNode(o: NodeOptions): Promise<RunningNode> {
+  const log = o.log
+  const nc = await connectNats(o.nats, `kstate-node-${o.name}`)
+  const js = jetstream(nc)
+  const { apiHost, apiPort } = await clusterInfo(nc, log)
+  const store = new ClusterStore()
+  const tail = await tailLog(js, {
+    filter: logResourceFilter('pods'),
+    onEvent: (rec) => store.apply(rec),
+    onMalformed: (rev, subject, e) => log.warn('malformed log frame skipped', { rev, subject, error: e.message }),
+  })
+  await tail.caughtUp
+  const kubelet = await startKubelet({
+    nodeName: o.name,
+    api: natsApiClient(nc, `system:node:${o.name}`),
+    pods: store.pods,
+    nc,
+    clock: o.clock ?? realClock,
+    dataDir: o.dataDir,
+    apiHost,
+    apiPort,
+    capacity: o.capacity,
+    log,
+    flags: o.flags,
+  })
+  return {
+    name: o.name,
+    nc,
+    async stop() {
+      await kubelet.stop()
+      await tail.stop().catch(() => {})
+      await nc.drain().catch(() => {})
+    },
+  }
+}

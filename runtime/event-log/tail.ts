@@ -1,0 +1,65 @@
+import type { JetStreamClient } from '@nats-io/jetstream'
+import { DeliverPolicy } from '@nats-io/jetstream'
+import { LOG_STREAM, decodeEvent, type LogEvent, type Recorded } from '../../events/index.js'
+
+export interface TailOptions {
+  /** One wildcard filter (NATS 2.9 takes one filter subject per consumer). */
+  filter: string
+  /** First revision to deliver (1 = the whole history). */
+  fromRev?: number
+  onEvent(rec: Recorded<LogEvent>): void
+  /** A frame that failed to decode: counted and skipped, never fatal. */
+  onMalformed?(rev: number, subject: string, error: Error): void
+}
+
+export interface Tail {
+  /** Resolves once every event that existed when the tail started has been delivered. */
+  caughtUp: Promise<void>
+  /** Count of frames that failed to decode. */
+  readonly malformed: number
+  stop(): Promise<void>
+}
+
+/**
+ * Follows the log in order from `fromRev` with an ordered consumer (ephemeral, recreated by the
+ * client on gaps). The callback is synchronous, as nats.js requires: decode and apply, nothing else.
+ */
+export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<Tail> {
+  const fromRev = Math.max(1, opts.fromRev ?? 1)
+  const consumer = await js.consumers.get(LOG_STREAM, {
+    filter_subjects: opts.filter,
+    deliver_policy: fromRev > 1 ? DeliverPolicy.StartSequence : DeliverPolicy.All,
+    ...(fromRev > 1 ? { opt_start_seq: fromRev } : {}),
+  })
+  const info = await consumer.info()
+  let markCaughtUp!: () => void
+  const caughtUp = new Promise<void>((r) => (markCaughtUp = r))
+  let done = info.num_pending === 0
+  if (done) markCaughtUp()
+  let malformed = 0
+  const messages = await consumer.consume({
+    max_messages: 5_000,
+    callback: (m) => {
+      const rev = m.info.streamSequence
+      try {
+        opts.onEvent({ rev, subject: m.subject, event: decodeEvent(m.data) })
+      } catch (e) {
+        malformed++
+        opts.onMalformed?.(rev, m.subject, e as Error)
+      }
+      if (!done && m.info.pending === 0) {
+        done = true
+        markCaughtUp()
+      }
+    },
+  })
+  return {
+    caughtUp,
+    get malformed() {
+      return malformed
+    },
+    async stop() {
+      await messages.close()
+    },
+  }
+}

@@ -1,0 +1,248 @@
+import type { Node, Pod } from 'kubernetes-types/core/v1.js'
+import type { Status } from 'kubernetes-types/meta/v1.js'
+import { timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { parse as parseYaml } from 'yaml'
+import { failureStatus, type ApiRequest, type ApiResponse, type Resource } from '../../events/index.js'
+import type { ApiClient } from '../api/client.js'
+import type { Logger } from '../log.js'
+import { objectStoreKey, type ClusterStore } from '../projections/cluster-store.js'
+import { mergePatch } from './merge-patch.js'
+import { fieldOf, matches, parseSelector, SelectorError } from './selectors.js'
+import { apiResourceList, apiVersions, versionInfo } from './discovery.js'
+
+/** Kubernetes' default request body limit (3 MiB): larger bodies answer 413. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024
+
+export interface LogSink {
+  write(chunk: string): void
+}
+
+export interface GatewayDeps {
+  api: ApiClient
+  store: ClusterStore
+  isReady(): boolean
+  adminToken: string
+  /** Fetches a pod's container log from its node; follow streams until the container ends or `signal` aborts. */
+  podLogs(pod: Pod, opts: { container?: string; follow: boolean; tailLines?: number }, sink: LogSink, signal: AbortSignal): Promise<Status | undefined>
+  /** Streams the event log as rows from `since`; with follow, until `signal` aborts. */
+  events(opts: { since: number; until?: number; follow: boolean }, write: (row: object) => void, signal: AbortSignal): Promise<void>
+  log: Logger
+}
+
+class HttpError extends Error {
+  constructor(readonly status: Status) {
+    super(status.message)
+  }
+}
+
+const send = (res: ServerResponse, code: number, body: unknown) => {
+  const text = JSON.stringify(body)
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+const sendStatus = (res: ServerResponse, status: Status) => send(res, status.code ?? 500, status)
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > MAX_BODY_BYTES) return reject(new HttpError(failureStatus('RequestEntityTooLarge', `the request body of ${declared} bytes exceeds the limit of ${MAX_BODY_BYTES} bytes`)))
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(failureStatus('RequestEntityTooLarge', `the request body exceeds the limit of ${MAX_BODY_BYTES} bytes`)))
+        req.destroy()
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (!text.trim()) throw new HttpError(failureStatus('BadRequest', 'the request body is empty'))
+  try {
+    return /yaml/.test(contentType ?? '') ? parseYaml(text) : JSON.parse(text)
+  } catch (e) {
+    throw new HttpError(failureStatus('BadRequest', `the request body is not valid ${/yaml/.test(contentType ?? '') ? 'YAML' : 'JSON'}: ${(e as Error).message}`))
+  }
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const h = req.headers.authorization ?? ''
+  const m = /^Bearer\s+(.+)$/i.exec(h)
+  if (!m) return false
+  const a = Buffer.from(m[1].trim())
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** Parsed REST path: `/api/v1/namespaces/{ns}/{resource}/{name}/{sub}` or `/api/v1/{resource}/{name}/{sub}`. */
+interface Route {
+  resource: Resource
+  namespace?: string
+  name?: string
+  sub?: string
+}
+
+function route(parts: string[]): Route | undefined {
+  // parts after /api/v1
+  let ns: string | undefined
+  let rest = parts
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    ns = rest[1]
+    rest = rest.slice(2)
+  }
+  const [resource, name, sub, ...extra] = rest
+  if (extra.length > 0) return undefined
+  if (resource !== 'pods' && resource !== 'nodes') return undefined
+  if (resource === 'nodes' && ns !== undefined) return undefined
+  return { resource, namespace: ns, name, sub }
+}
+
+const LIST_KIND: Record<Resource, string> = { pods: 'PodList', nodes: 'NodeList' }
+
+export function createGateway(deps: GatewayDeps): Server {
+  const { store, api } = deps
+
+  const answer = (res: ServerResponse, r: ApiResponse) => (r.ok ? send(res, r.code, r.object) : sendStatus(res, r.status))
+
+  function list(res: ServerResponse, r: Route, q: URLSearchParams) {
+    const labels = parseSelector(q.get('labelSelector'))
+    const fields = parseSelector(q.get('fieldSelector'))
+    const items = (r.resource === 'pods' ? store.pods.list() : store.nodes.list()) as (Pod | Node)[]
+    const selected = items
+      .filter((o) => r.namespace === undefined || o.metadata?.namespace === r.namespace)
+      .filter((o) => matches(labels, (k) => o.metadata?.labels?.[k]))
+      .filter((o) => matches(fields, (k) => fieldOf(o as never, k)))
+      .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`))
+    send(res, 200, { kind: LIST_KIND[r.resource], apiVersion: 'v1', metadata: { resourceVersion: String(store.rev) }, items: selected })
+  }
+
+  function getOne(r: Route): Pod | Node {
+    const obj = r.resource === 'pods' ? store.pods.get(objectStoreKey(r.namespace ?? 'default', r.name!)) : store.nodes.get(r.name!)
+    if (!obj) throw new HttpError(failureStatus('NotFound', `${r.resource} "${r.name}" not found`, { name: r.name, kind: r.resource }))
+    return obj
+  }
+
+  async function handleResource(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams, user: string) {
+    const method = req.method ?? 'GET'
+    const ns = r.resource === 'nodes' ? undefined : (r.namespace ?? 'default')
+    const call = async (request: ApiRequest) => answer(res, await api.request(request, { user }))
+    if (!r.name) {
+      if (method === 'GET') return list(res, r, q)
+      if (method === 'POST') {
+        if (r.resource === 'pods' && r.namespace === undefined) throw new HttpError(failureStatus('MethodNotAllowed', 'pods are created in a namespace: POST /api/v1/namespaces/{namespace}/pods'))
+        return call({ verb: 'create', resource: r.resource, namespace: ns, object: parseBody(await readBody(req), req.headers['content-type']) })
+      }
+      throw new HttpError(failureStatus('MethodNotAllowed', `${method} is not supported on ${r.resource} lists`))
+    }
+    if (r.resource === 'pods' && r.namespace === undefined) throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))
+    if (!r.sub) {
+      switch (method) {
+        case 'GET':
+          return send(res, 200, getOne(r))
+        case 'PUT':
+          return call({ verb: 'update', resource: r.resource, namespace: ns, name: r.name, object: parseBody(await readBody(req), req.headers['content-type']) })
+        case 'PATCH': {
+          const patch = parseBody(await readBody(req), req.headers['content-type'])
+          const merged = mergePatch(getOne(r), patch) as Pod
+          return call({ verb: 'update', resource: r.resource, namespace: ns, name: r.name, object: merged })
+        }
+        case 'DELETE': {
+          const text = req.headers['content-length'] && req.headers['content-length'] !== '0' ? await readBody(req) : ''
+          const opts = text.trim() ? (parseBody(text, req.headers['content-type']) as { gracePeriodSeconds?: number }) : {}
+          const qGrace = q.get('gracePeriodSeconds')
+          const grace = qGrace !== null ? Number(qGrace) : opts.gracePeriodSeconds
+          if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw new HttpError(failureStatus('BadRequest', 'gracePeriodSeconds must be a non-negative integer'))
+          return call({ verb: 'delete', resource: r.resource, namespace: ns, name: r.name, gracePeriodSeconds: grace })
+        }
+        default:
+          throw new HttpError(failureStatus('MethodNotAllowed', `${method} is not supported on ${r.resource}`))
+      }
+    }
+    if (r.sub === 'status') {
+      if (method === 'GET') return send(res, 200, getOne(r))
+      if (method !== 'PUT' && method !== 'PATCH') throw new HttpError(failureStatus('MethodNotAllowed', `${method} is not supported on ${r.resource}/status`))
+      const body = parseBody(await readBody(req), req.headers['content-type']) as { status?: unknown; metadata?: { resourceVersion?: string } }
+      const status = method === 'PATCH' ? mergePatch(getOne(r).status, body.status) : body.status
+      return call({ verb: 'updateStatus', resource: r.resource, namespace: ns, name: r.name, status, resourceVersion: body.metadata?.resourceVersion })
+    }
+    if (r.sub === 'binding' && r.resource === 'pods') {
+      if (method !== 'POST') throw new HttpError(failureStatus('MethodNotAllowed', 'bindings are created with POST'))
+      const body = parseBody(await readBody(req), req.headers['content-type']) as { target?: { name?: string }; metadata?: { uid?: string } }
+      return call({ verb: 'bind', resource: 'pods', namespace: ns!, name: r.name, nodeName: body.target?.name ?? '', uid: body.metadata?.uid })
+    }
+    if (r.sub === 'log' && r.resource === 'pods' && method === 'GET') {
+      const pod = getOne(r) as Pod
+      const tail = q.get('tailLines')
+      const ac = new AbortController()
+      res.on('close', () => ac.abort())
+      let started = false
+      const sink: LogSink = {
+        write(chunk) {
+          if (!started) {
+            res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'transfer-encoding': 'chunked' })
+            started = true
+          }
+          res.write(chunk)
+        },
+      }
+      const err = await deps.podLogs(pod, { container: q.get('container') ?? undefined, follow: q.get('follow') === 'true', tailLines: tail ? Number(tail) : undefined }, sink, ac.signal)
+      if (err && !started) return sendStatus(res, err)
+      if (!started) res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+      return void res.end()
+    }
+    throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))
+  }
+
+  async function handleEvents(req: IncomingMessage, res: ServerResponse, q: URLSearchParams) {
+    const since = Number(q.get('since') ?? 1)
+    const until = q.get('until') ? Number(q.get('until')) : undefined
+    if (!Number.isInteger(since) || since < 1 || (until !== undefined && !Number.isInteger(until))) throw new HttpError(failureStatus('BadRequest', 'since and until must be revisions (positive integers)'))
+    const ac = new AbortController()
+    res.on('close', () => ac.abort())
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' })
+    await deps.events({ since, until, follow: q.get('follow') === 'true' }, (row) => res.write(JSON.stringify(row) + '\n'), ac.signal)
+    res.end()
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const path = url.pathname.replace(/\/+$/, '') || '/'
+    if (path === '/readyz' || path === '/livez' || path === '/healthz') {
+      const ok = path === '/livez' || deps.isReady()
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
+      return void res.end(ok ? 'ok' : 'not ready: replaying the event log')
+    }
+    if (path === '/version') return send(res, 200, versionInfo())
+    if (!authorized(req, deps.adminToken)) {
+      return sendStatus(res, failureStatus('Unauthorized', 'Unauthorized'))
+    }
+    const user = 'admin'
+    if (path === '/api') return send(res, 200, apiVersions(req.headers.host ?? ''))
+    if (path === '/apis') return send(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] })
+    if (path === '/api/v1') return send(res, 200, apiResourceList())
+    if (path === '/kstate/v1/events') return handleEvents(req, res, url.searchParams)
+    const parts = path.split('/').slice(1).map(decodeURIComponent)
+    if (parts[0] === 'api' && parts[1] === 'v1') {
+      const r = route(parts.slice(2))
+      if (r) return handleResource(req, res, r, url.searchParams, user)
+    }
+    throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (res.headersSent) return void res.end()
+      if (e instanceof HttpError) return sendStatus(res, e.status)
+      if (e instanceof SelectorError) return sendStatus(res, failureStatus('BadRequest', e.message))
+      deps.log.error('request failed', { method: req.method, url: req.url, error: (e as Error).message })
+      sendStatus(res, failureStatus('InternalError', (e as Error).message))
+    })
+  })
+}

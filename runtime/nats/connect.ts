@@ -1,0 +1,33 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+
+export interface NatsTarget {
+  /** `nats://host:port`, optionally with `user:password@` (kstate node --nats-url). */
+  url: string
+  user?: string
+  pass?: string
+}
+
+/** Splits credentials out of a URL: nats.js takes them as options, and they must never be logged. */
+export function parseNatsUrl(raw: string): NatsTarget {
+  const u = new URL(raw.includes('://') ? raw : `nats://${raw}`)
+  const user = u.username ? decodeURIComponent(u.username) : undefined
+  const pass = u.password ? decodeURIComponent(u.password) : undefined
+  return { url: `${u.protocol}//${u.hostname}:${u.port || 4222}`, user, pass }
+}
+
+/** The URL as safe to print: credentials removed. */
+export function redactNatsUrl(raw: string): string {
+  return parseNatsUrl(raw).url
+}
+
+export async function connectNats(target: NatsTarget, name: string): Promise<NatsConnection> {
+  return connect({
+    servers: target.url,
+    user: target.user,
+    pass: target.pass,
+    name,
+    // A restarting nats-server (fault injection, restarts) must not end the process.
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  })
+}

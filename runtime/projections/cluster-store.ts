@@ -1,0 +1,70 @@
+import type { Node, Pod } from 'kubernetes-types/core/v1.js'
+import { Subject } from 'rxjs'
+import { parseLogSubject, type LogEvent, type NodeEvent, type PodEvent, type Recorded } from '../../events/index.js'
+import { reduceNode, reducePod } from './reduce.js'
+import { ResourceStore } from './resource-store.js'
+
+export const objectStoreKey = (namespace: string | undefined, name: string) => (namespace === undefined ? name : `${namespace}/${name}`)
+
+/**
+ * The cluster as the log says it is at `rev`: every process builds one by replaying the log
+ * (Kubernetes' informer cache). `apply` must see events in revision order.
+ */
+export class ClusterStore {
+  readonly pods = new ResourceStore<Pod>()
+  readonly nodes = new ResourceStore<Node>()
+  /** Last revision of every object subject, deleted ones included: the expected sequence of the next append. */
+  private readonly subjectRevs = new Map<string, number>()
+  private readonly waiters: { rev: number; resolve: () => void }[] = []
+  /** Every applied event, in order (the `kstate events -f` feed). */
+  readonly events$ = new Subject<Recorded<LogEvent>>()
+  rev = 0
+
+  subjectRev(subject: string): number {
+    return this.subjectRevs.get(subject) ?? 0
+  }
+
+  apply(rec: Recorded<LogEvent>): void {
+    if (rec.rev <= this.rev) return // redelivery: already applied
+    const ref = parseLogSubject(rec.subject)
+    this.rev = rec.rev
+    this.subjectRevs.set(rec.subject, rec.rev)
+    if (ref) {
+      const key = objectStoreKey(ref.namespace, ref.name)
+      const change = { rev: rec.rev, event: rec.event }
+      if (ref.resource === 'pods' && rec.event.type.startsWith('Pod')) {
+        this.pods.set(key, reducePod(this.pods.get(key), rec.event as PodEvent, rec.rev), change)
+      } else if (ref.resource === 'nodes' && rec.event.type.startsWith('Node')) {
+        this.nodes.set(key, reduceNode(this.nodes.get(key), rec.event as NodeEvent, rec.rev), change)
+      }
+    }
+    this.events$.next(rec)
+    this.release()
+  }
+
+  /** Resolves once the store has applied `rev` (read-your-writes after an append); false on timeout. */
+  waitFor(rev: number, timeoutMs = 5_000): Promise<boolean> {
+    if (this.rev >= rev) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const w = { rev, resolve: () => resolve(true) }
+      this.waiters.push(w)
+      setTimeout(() => {
+        const i = this.waiters.indexOf(w)
+        if (i >= 0) {
+          this.waiters.splice(i, 1)
+          resolve(false)
+        }
+      }, timeoutMs)
+    })
+  }
+
+  private release(): void {
+    if (this.waiters.length === 0) return
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i].rev <= this.rev) {
+        const [w] = this.waiters.splice(i, 1)
+        w.resolve()
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { Pod } from 'kubernetes-types/core/v1.js'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { logSubject, type LogEvent } from '../../../events/index.js'
+import { ClusterStore } from '../../../runtime/projections/cluster-store.js'
+import { reducePod } from '../../../runtime/projections/reduce.js'
+import type { ObjectChange } from '../../../runtime/projections/types.js'
+
+const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Pending' } }
+const ev = (e: Omit<LogEvent, 'v' | 'at' | 'by'>): LogEvent => ({ v: 1, at: Date.UTC(2026, 0, 1), by: 'test', ...e }) as LogEvent
+
+test('resourceVersion is the revision of the last event applied', () => {
+  const a = reducePod(undefined, ev({ type: 'PodCreated', data: { object: pod } }), 3)!
+  assert.is(a.metadata!.resourceVersion, '3')
+  const b = reducePod(a, ev({ type: 'PodBound', data: { nodeName: 'node-1' } }), 9)!
+  assert.is(b.metadata!.resourceVersion, '9')
+  assert.is(b.spec!.nodeName, 'node-1')
+  assert.equal(b.status!.conditions?.find((c) => c.type === 'PodScheduled')?.status, 'True')
+})
+
+test('reducers never mutate their input', () => {
+  const a = reducePod(undefined, ev({ type: 'PodCreated', data: { object: pod } }), 1)!
+  const frozen = JSON.stringify(a)
+  reducePod(a, ev({ type: 'PodStatusUpdated', data: { status: { phase: 'Running' } } }), 2)
+  reducePod(a, ev({ type: 'PodDeletionRequested', data: { deletionTimestamp: 'T', deletionGracePeriodSeconds: 5 } }), 3)
+  assert.is(JSON.stringify(a), frozen)
+})
+
+test('deletion removes the object but the subject keeps its revision for compare-and-set', () => {
+  const store = new ClusterStore()
+  const subject = logSubject('pods', 'default', 'p')
+  store.apply({ rev: 1, subject, event: ev({ type: 'PodCreated', data: { object: pod } }) })
+  store.apply({ rev: 2, subject, event: ev({ type: 'PodDeleted', data: {} }) })
+  assert.is(store.pods.get('default/p'), undefined)
+  assert.is(store.subjectRev(subject), 2)
+  assert.is(store.rev, 2)
+})
+
+test('an informer subscriber gets the initial list, then live changes, none missed', () => {
+  const store = new ClusterStore()
+  const subject = (n: string) => logSubject('pods', 'default', n)
+  store.apply({ rev: 1, subject: subject('a'), event: ev({ type: 'PodCreated', data: { object: { ...pod, metadata: { ...pod.metadata, name: 'a' } } } }) })
+  const seen: ObjectChange<Pod>[] = []
+  const sub = store.pods.changes$.subscribe((c) => seen.push(c))
+  store.apply({ rev: 2, subject: subject('b'), event: ev({ type: 'PodCreated', data: { object: { ...pod, metadata: { ...pod.metadata, name: 'b' } } } }) })
+  store.apply({ rev: 3, subject: subject('a'), event: ev({ type: 'PodDeleted', data: {} }) })
+  sub.unsubscribe()
+  assert.equal(seen.map((c) => [c.type, c.object.metadata!.name, c.rev]), [
+    ['ADDED', 'a', 1],
+    ['ADDED', 'b', 2],
+    ['DELETED', 'a', 3],
+  ])
+})
+
+test('redelivered events (rev ≤ applied) are ignored', () => {
+  const store = new ClusterStore()
+  const subject = logSubject('pods', 'default', 'p')
+  store.apply({ rev: 1, subject, event: ev({ type: 'PodCreated', data: { object: pod } }) })
+  store.apply({ rev: 2, subject, event: ev({ type: 'PodStatusUpdated', data: { status: { phase: 'Running' } } }) })
+  store.apply({ rev: 1, subject, event: ev({ type: 'PodCreated', data: { object: pod } }) })
+  assert.is(store.pods.get('default/p')!.status!.phase, 'Running')
+})
+
+test('waitFor resolves once the revision is applied, false on timeout', async () => {
+  const store = new ClusterStore()
+  const p = store.waitFor(1, 1000)
+  store.apply({ rev: 1, subject: logSubject('pods', 'default', 'p'), event: ev({ type: 'PodCreated', data: { object: pod } }) })
+  assert.is(await p, true)
+  assert.is(await store.waitFor(5, 10), false)
+})
+
+test.run()
