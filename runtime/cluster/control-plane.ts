@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   apiHost?: string
   adminToken: string
   clock?: Clock
+  /** Run the scheduler in this process (default true; write benchmarks measure the api-server alone). */
+  scheduler?: boolean
   log: Logger
 }
 
@@ -91,7 +93,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       m.respond(encode({ apiUrl, apiHost: host, apiPort }))
     },
   })
-  const scheduler = startScheduler({
+  const scheduler = o.scheduler === false ? { stop() {} } : startScheduler({
     api: { request: (r, c) => api.request(r, { user: 'system:kube-scheduler', ...c }) },
     pods: store.pods,
     nodes: store.nodes,

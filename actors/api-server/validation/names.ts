@@ -34,7 +34,8 @@ export const inclusiveRangeError = (lo: number, hi: number) => `must be between 
 /** `RegexError`: the message, examples, and the regex quoted as Kubernetes prints it. */
 export function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`
+  // Go appends "'x', " per example and " or " between them, hence the double space: "'a',  or 'b', ".
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`
 }
 
 /** Go's `len` counts bytes, not UTF-16 units. */

@@ -304,8 +304,11 @@ interface AjvError {
   message?: string
 }
 
-/** JSON-pointer segments whose children are map keys, printed `[key]` like `field.Path.Key`. */
-const MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'capacity', 'allocatable', 'overhead', 'claims'])
+/**
+ * JSON-pointer segments whose children are map keys, printed `[key]` like `field.Path.Key`.
+ * (Node capacity/allocatable are not here: Kubernetes names them `status.capacity.cpu`.)
+ */
+const MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'overhead'])
 const GO_TYPES: Record<string, string> = { string: 'string', integer: 'int64', number: 'float64', boolean: 'bool', object: 'struct', array: 'slice' }
 
 /** "/spec/containers/0/resources/limits/cpu" → "spec.containers[0].resources.limits[cpu]". */
@@ -326,43 +329,58 @@ export function pointerToPath(pointer: string, root: unknown): { path: string; v
 
 const jsonKind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v)
 
-/** Turns ajv errors into causes: one per field, like a decoding error per field would read. */
+/**
+ * Turns ajv errors into causes, one per field, worded like the decoding error Kubernetes would
+ * give for that field: a wrong JSON type is FieldValueTypeInvalid, a bad quantity string the
+ * quantity parser's message, an unknown enum value FieldValueNotSupported.
+ */
 export function schemaErrorsToCauses(errors: readonly AjvError[], root: unknown): FieldCause[] {
-  const types = new Map<string, { value: unknown; types: string[] }>()
+  const byPath = new Map<string, { value: unknown; errors: AjvError[] }>()
   const out: FieldCause[] = []
   for (const e of errors) {
     const { path, value } = pointerToPath(e.instancePath, root)
-    switch (e.keyword) {
-      case 'type': {
-        const entry = types.get(path) ?? { value, types: [] }
-        entry.types.push(GO_TYPES[String(e.params.type)] ?? String(e.params.type))
-        types.set(path, entry)
-        break
-      }
-      case 'enum':
-        out.push(fieldError.notSupported(path, value, ((e.params.allowedValues as unknown[]) ?? []).map(String)))
-        break
-      case 'required': {
-        const missing = String(e.params.missingProperty)
-        out.push(fieldError.required(path ? `${path}.${missing}` : missing))
-        break
-      }
-      case 'format':
-        out.push(fieldError.typeInvalid(path, value, `json: cannot unmarshal ${jsonKind(value)} ${renderNumber(value)}into Go value of type ${String(e.params.format)}`))
-        break
-      case 'oneOf':
-      case 'anyOf':
-        break // the alternatives' own errors say it
-      default:
-        out.push(fieldError.invalid(path, value, e.message ?? e.keyword))
+    if (e.keyword === 'required') {
+      const missing = String(e.params.missingProperty)
+      out.push(fieldError.required(path ? `${path}.${missing}` : missing))
+      continue
     }
+    const entry = byPath.get(path) ?? { value, errors: [] }
+    entry.errors.push(e)
+    byPath.set(path, entry)
   }
-  for (const [path, { value, types: goTypes }] of types) {
-    out.unshift(fieldError.typeInvalid(path, value, `json: cannot unmarshal ${jsonKind(value)} into Go value of type ${goTypes.join(' or ')}`))
+  for (const [path, { value, errors: errs }] of byPath) {
+    const formats = errs.filter((e) => e.keyword === 'format').map((e) => String(e.params.format))
+    const types = errs.filter((e) => e.keyword === 'type').map((e) => String(e.params.type))
+    const enumError = errs.find((e) => e.keyword === 'enum')
+    const other = errs.find((e) => !['format', 'type', 'enum', 'oneOf', 'anyOf'].includes(e.keyword))
+    // oneOf number|string is how the schema spells resource.Quantity; its decoder says the regex.
+    const quantity = formats.includes('quantity') || (types.includes('number') && types.includes('string'))
+    if (types.length > 0 && !quantity) {
+      const goTypes = types.map((t) => GO_TYPES[t] ?? t).join(' or ')
+      out.push(fieldError.typeInvalid(path, value, `json: cannot unmarshal ${jsonKind(value)} into Go value of type ${goTypes}`))
+    } else if (enumError) {
+      out.push(fieldError.notSupported(path, value, ((enumError.params.allowedValues as unknown[]) ?? []).map(String)))
+    } else if (quantity) {
+      out.push(fieldError.invalid(path, value, quantityMessage(value)))
+    } else if (formats.length > 0) {
+      out.push(fieldError.typeInvalid(path, value, `json: cannot unmarshal ${jsonKind(value)} ${renderNumber(value)}into Go value of type ${formats[0]}`))
+    } else if (other) {
+      out.push(fieldError.invalid(path, value, other.message ?? other.keyword))
+    }
   }
   return out
 }
+
 const renderNumber = (v: unknown) => (typeof v === 'number' ? `${v} ` : '')
+
+function quantityMessage(value: unknown): string {
+  try {
+    parseQuantityValue(value)
+  } catch (e) {
+    if (isQuantityError(e)) return e.message
+  }
+  return 'must be a quantity'
+}
 
 /** Runs a kubernetes-models `validate()` against `obj` without copying it; [] when it conforms. */
 export function runSchema(validate: (this: unknown) => void, obj: unknown): FieldCause[] {

@@ -53,14 +53,13 @@ export function translateTimestampSince(timestamp: string | undefined | null, no
   return at === undefined ? '<unknown>' : humanDuration(now - at)
 }
 
+/** metav1.Time's zero value, 0001-01-01T00:00:00Z, which IsZero() reports as unset. */
+const ZERO_TIME = -62_135_596_800_000
+
 /** Epoch ms of an RFC 3339 timestamp; undefined for an absent, unreadable or zero (year 1) time. */
 export function parseTimestamp(timestamp: string | undefined | null): number | undefined {
   if (!timestamp) return undefined
   const at = Date.parse(timestamp)
-  // metav1.Time's zero value is 0001-01-01T00:00:00Z, which IsZero() reports as unset.
   if (Number.isNaN(at) || at === ZERO_TIME) return undefined
   return at
 }
-
-/** 0001-01-01T00:00:00Z (Date.UTC maps years below 100 to 19xx, so spelled out). */
-const ZERO_TIME = -62_135_596_800_000

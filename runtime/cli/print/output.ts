@@ -74,9 +74,9 @@ const BEST_WIDTH = 80
 
 type Style = 'plain' | 'single' | 'double' | 'literal'
 
+/** What libyaml's analysis allows, in block context: kubectl output never has a scalar inside a flow collection. */
 interface ScalarAnalysis {
   multiline: boolean
-  flowPlainAllowed: boolean
   blockPlainAllowed: boolean
   singleQuotedAllowed: boolean
   blockAllowed: boolean
@@ -90,7 +90,6 @@ class Emitter {
   private indention = true
   private indent = -1
   private readonly indents: number[] = []
-  private flowLevel = 0
 
   /** A node in mapping-value position (`mapping`) or not (sequence item, document root). */
   node(value: Json, mapping: boolean): void {
@@ -134,12 +133,9 @@ class Emitter {
     this.popIndent()
   }
 
+  /** An empty sequence or mapping is written in flow style: ` []`, ` {}`. */
   private emptyFlow(open: string, close: string): void {
     this.writeIndicator(open, true, true, false)
-    this.increaseIndent(true, false)
-    this.flowLevel++
-    this.flowLevel--
-    this.popIndent()
     this.writeIndicator(close, false, false, false)
   }
 
@@ -158,12 +154,9 @@ class Emitter {
   private selectStyle(value: string, requested: Style, simpleKey: boolean, a: ScalarAnalysis): Style {
     let style = requested
     if (simpleKey && a.multiline) style = 'double'
-    if (style === 'plain') {
-      if ((this.flowLevel > 0 && !a.flowPlainAllowed) || (this.flowLevel === 0 && !a.blockPlainAllowed)) style = 'single'
-      if (value.length === 0 && (this.flowLevel > 0 || simpleKey)) style = 'single'
-    }
+    if (style === 'plain' && (!a.blockPlainAllowed || (value.length === 0 && simpleKey))) style = 'single'
     if (style === 'single' && !a.singleQuotedAllowed) style = 'double'
-    if (style === 'literal' && (!a.blockAllowed || this.flowLevel > 0 || simpleKey)) style = 'double'
+    if (style === 'literal' && (!a.blockAllowed || simpleKey)) style = 'double'
     return style
   }
 
@@ -355,10 +348,9 @@ function stringStyle(s: string): Style {
 function analyzeScalar(value: string): ScalarAnalysis {
   const v = Array.from(value)
   if (v.length === 0) {
-    return { multiline: false, flowPlainAllowed: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false }
+    return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false }
   }
   let blockIndicators = false
-  let flowIndicators = false
   let lineBreaks = false
   let specialCharacters = false
   let leadingSpace = false
@@ -370,32 +362,14 @@ function analyzeScalar(value: string): ScalarAnalysis {
   let previousSpace = false
   let previousBreak = false
 
-  if (value.startsWith('---') || value.startsWith('...')) {
-    blockIndicators = true
-    flowIndicators = true
-  }
+  if (value.startsWith('---') || value.startsWith('...')) blockIndicators = true
   let precededByWhitespace = true
   for (let i = 0; i < v.length; i++) {
     const c = v[i]
     const followedByWhitespace = i + 1 >= v.length || isBlank(v[i + 1])
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(c)) {
-        flowIndicators = true
-        blockIndicators = true
-      } else if (c === '?' || c === ':') {
-        flowIndicators = true
-        if (followedByWhitespace) blockIndicators = true
-      } else if (c === '-' && followedByWhitespace) {
-        flowIndicators = true
-        blockIndicators = true
-      }
-    } else if (',?[]{}'.includes(c)) {
-      flowIndicators = true
-    } else if (c === ':') {
-      flowIndicators = true
-      if (followedByWhitespace) blockIndicators = true
-    } else if (c === '#' && precededByWhitespace) {
-      flowIndicators = true
+      if ('#,[]{}&*!|>\'"%@`'.includes(c) || ('?:-'.includes(c) && followedByWhitespace)) blockIndicators = true
+    } else if ((c === ':' && followedByWhitespace) || (c === '#' && precededByWhitespace)) {
       blockIndicators = true
     }
 
@@ -421,30 +395,13 @@ function analyzeScalar(value: string): ScalarAnalysis {
     precededByWhitespace = isBlank(c) || isBreak(c) || c === '\0'
   }
 
-  const a: ScalarAnalysis = { multiline: lineBreaks, flowPlainAllowed: true, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true }
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
-    a.flowPlainAllowed = false
-    a.blockPlainAllowed = false
+  const edges = leadingSpace || leadingBreak || trailingSpace || trailingBreak
+  return {
+    multiline: lineBreaks,
+    blockPlainAllowed: !(edges || breakSpace || spaceBreak || specialCharacters || lineBreaks || blockIndicators),
+    singleQuotedAllowed: !(breakSpace || spaceBreak || specialCharacters),
+    blockAllowed: !(trailingSpace || spaceBreak || specialCharacters),
   }
-  if (trailingSpace) a.blockAllowed = false
-  if (breakSpace) {
-    a.flowPlainAllowed = false
-    a.blockPlainAllowed = false
-    a.singleQuotedAllowed = false
-  }
-  if (spaceBreak || specialCharacters) {
-    a.flowPlainAllowed = false
-    a.blockPlainAllowed = false
-    a.singleQuotedAllowed = false
-    a.blockAllowed = false
-  }
-  if (lineBreaks) {
-    a.flowPlainAllowed = false
-    a.blockPlainAllowed = false
-  }
-  if (flowIndicators) a.flowPlainAllowed = false
-  if (blockIndicators) a.blockPlainAllowed = false
-  return a
 }
 
 /** libyaml's is_printable, over code points. */

@@ -1,0 +1,360 @@
+import type { Node, Pod } from 'kubernetes-types/core/v1.js'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createActor } from 'xstate'
+import { backoffDuration, schedulerMachine, type SchedulerCommand, type SchedulerConfig } from '../../../actors/scheduler/scheduler.js'
+import { VirtualClock } from '../../../runtime/clock/virtual-clock.js'
+import { node, pod } from './builders.js'
+
+function harness(config?: Partial<SchedulerConfig>) {
+  const clock = new VirtualClock()
+  const actor = createActor(schedulerMachine, { clock, input: config })
+  const commands: SchedulerCommand[] = []
+  actor.on('*', (c) => commands.push(c))
+  actor.start()
+  let rev = 100
+  const h = {
+    clock,
+    actor,
+    commands,
+    ctx: () => actor.getSnapshot().context,
+    nodes: (...ns: Node[]) => ns.forEach((n) => actor.send({ type: 'NODE_UPSERTED', node: n })),
+    pod: (p: Pod) => {
+      rev += 1
+      actor.send({ type: 'POD_UPSERTED', pod: p, rev })
+      return rev
+    },
+    /** Commands emitted since the last call. */
+    take: () => commands.splice(0, commands.length),
+    binds: () => h.take().filter((c) => c.type === 'BindPod'),
+  }
+  return h
+}
+
+const bind = (name: string, nodeName: string, cause: number): SchedulerCommand => ({ type: 'BindPod', namespace: 'default', name, uid: `uid-${name}`, nodeName, cause })
+
+test('a pending pod and three ready nodes: one BindPod to the least allocated node', () => {
+  const h = harness()
+  h.nodes(node('n1'), node('n2'), node('n3'))
+  h.pod(pod('busy1', { nodeName: 'n1', cpu: '2', memory: '2Gi' }))
+  h.pod(pod('busy3', { nodeName: 'n3', cpu: '3', memory: '1Gi' }))
+  h.pod(pod('light2', { nodeName: 'n2', cpu: '500m', memory: '512Mi' }))
+  assert.equal(h.take(), [])
+  const rev = h.pod(pod('web', { cpu: '100m', memory: '64Mi' }))
+  assert.equal(h.take(), [bind('web', 'n2', rev)])
+  assert.equal(h.ctx().assumed['default/web']?.nodeName, 'n2')
+  assert.equal(h.ctx().active, [])
+})
+
+test('equal scores: the first node by name, whatever the arrival order', () => {
+  const h = harness()
+  h.nodes(node('n3'), node('n1'), node('n2'))
+  const rev = h.pod(pod('web', { cpu: '100m' }))
+  assert.equal(h.take(), [bind('web', 'n1', rev)])
+})
+
+test('no feasible node: PodUnschedulable with the FitError message, then a fitting node gets the BindPod', () => {
+  const h = harness()
+  h.nodes(node('n1', { unschedulable: true }), node('n2', { cpu: '1' }), node('n3', { cpu: '500m' }))
+  const rev = h.pod(pod('big', { cpu: '2' }))
+  assert.equal(h.take(), [
+    { type: 'PodUnschedulable', namespace: 'default', name: 'big', uid: 'uid-big', message: '0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.', cause: rev },
+  ])
+  assert.ok(h.ctx().unschedulable['default/big'])
+  // Our own status write comes back as an update with the same spec: no retry, no second report.
+  const reported = { ...pod('big', { cpu: '2' }), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } }
+  h.pod(reported)
+  assert.equal(h.take(), [])
+  h.nodes(node('n4', { cpu: '4' }))
+  assert.equal(h.take(), [bind('big', 'n4', rev)])
+})
+
+test('PodUnschedulable is emitted once per distinct message', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('big', { cpu: '2' }))
+  assert.equal(h.take().length, 1)
+  h.nodes(node('n1', { cpu: '1', labels: { zone: 'a' } })) // a change, same outcome
+  assert.equal(h.take(), [])
+  h.nodes(node('n2', { cpu: '1' }))
+  const again = h.take()
+  assert.equal(again.length, 1)
+  assert.is(again[0].type === 'PodUnschedulable' && again[0].message, '0/2 nodes are available: 2 Insufficient cpu.')
+})
+
+test('a node made schedulable again takes the waiting pod', () => {
+  const h = harness()
+  h.nodes(node('n1', { unschedulable: true }))
+  const rev = h.pod(pod('web'))
+  assert.is(h.take()[0]?.type, 'PodUnschedulable')
+  h.nodes(node('n1'))
+  assert.equal(h.take(), [bind('web', 'n1', rev)])
+})
+
+test('a node update that changes nothing the filters read does not retry waiting pods', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('big', { cpu: '2' }))
+  const attempt = h.ctx().decisions['default/big']!.attempt
+  const heartbeat = node('n1', { cpu: '1' })
+  heartbeat.status!.conditions = [{ type: 'Ready', status: 'True', lastHeartbeatTime: '2024-01-01T00:00:10Z' }]
+  h.nodes(heartbeat)
+  assert.is(h.ctx().decisions['default/big']!.attempt, attempt)
+  h.nodes(node('n1', { cpu: '1', memory: '16Gi' }))
+  assert.is(h.ctx().decisions['default/big']!.attempt, attempt + 1)
+})
+
+test('no nodes at all', () => {
+  const h = harness()
+  h.pod(pod('web'))
+  const [c] = h.take()
+  assert.is(c.type === 'PodUnschedulable' && c.message, 'no nodes available to schedule pods')
+})
+
+test('cordoned, NotReady and tainted nodes are never chosen, even when emptiest', () => {
+  const h = harness()
+  h.nodes(
+    node('a-cordoned', { unschedulable: true }),
+    node('b-notready', { ready: 'False' }),
+    node('c-unknown', { ready: 'Unknown' }),
+    node('d-tainted', { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }] }),
+    node('z-busy', { cpu: '4' }),
+  )
+  h.pod(pod('filler', { nodeName: 'z-busy', cpu: '3', memory: '6Gi' }))
+  for (let i = 0; i < 5; i++) {
+    const rev = h.pod(pod(`p${i}`, { cpu: '100m' }))
+    assert.equal(h.take(), [bind(`p${i}`, 'z-busy', rev)])
+  }
+})
+
+test('a pod that tolerates a taint may land on the tainted node', () => {
+  const h = harness()
+  h.nodes(node('a', { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] }), node('b'))
+  h.pod(pod('filler', { nodeName: 'b', cpu: '2' }))
+  const rev = h.pod(pod('gpu', { cpu: '100m', tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] }))
+  assert.equal(h.take(), [bind('gpu', 'a', rev)])
+  const rev2 = h.pod(pod('plain', { cpu: '100m' }))
+  assert.equal(h.take(), [bind('plain', 'b', rev2)])
+})
+
+test('BIND_FAILED retryable: rebinding only after 1 s, 2 s, 4 s, 8 s, then capped at 10 s', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  const rev = h.pod(pod('web'))
+  assert.equal(h.binds(), [bind('web', 'n1', rev)])
+  for (const wait of [1000, 2000, 4000, 8000, 10000, 10000]) {
+    h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'timeout', retryable: true })
+    assert.equal(h.ctx().assumed, {})
+    assert.ok(h.ctx().backoff['default/web'])
+    h.clock.advance(wait - 1)
+    assert.equal(h.binds(), [], `nothing before ${wait} ms`)
+    h.clock.advance(1)
+    assert.equal(h.binds(), [bind('web', 'n1', rev)], `rebound at ${wait} ms`)
+  }
+})
+
+test('backoffDuration: 1 s doubling, capped at 10 s', () => {
+  const cfg = { podInitialBackoffDuration: 1000, podMaxBackoffDuration: 10000 }
+  assert.equal([1, 2, 3, 4, 5, 6, 20].map((n) => backoffDuration(n, cfg)), [1000, 2000, 4000, 8000, 10000, 10000, 10000])
+})
+
+test('a successful binding resets the backoff', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  h.pod(pod('web'))
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'timeout', retryable: true })
+  h.clock.advance(1000)
+  h.actor.send({ type: 'BIND_SUCCEEDED', key: 'default/web' })
+  assert.is(h.ctx().pending['default/web']?.attempts, 0)
+})
+
+test('two pods, one node with room for one: exactly one bound (the assumption counts)', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  const ra = h.pod(pod('a', { cpu: '600m' }))
+  h.pod(pod('b', { cpu: '600m' }))
+  const out = h.take()
+  assert.equal(out.filter((c) => c.type === 'BindPod'), [bind('a', 'n1', ra)])
+  assert.equal(out.filter((c) => c.type === 'PodUnschedulable').map((c) => c.type === 'PodUnschedulable' && c.message), ['0/1 nodes are available: 1 Insufficient cpu.'])
+  // The binding comes back through the informer: still no room for b.
+  h.actor.send({ type: 'BIND_SUCCEEDED', key: 'default/a' })
+  h.pod(pod('a', { cpu: '600m', nodeName: 'n1' }))
+  h.clock.advance(60_000)
+  assert.equal(h.binds(), [])
+  assert.equal(h.ctx().assumed, {})
+})
+
+test('a failed binding releases the room it held', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('a', { cpu: '600m' }))
+  const rb = h.pod(pod('b', { cpu: '600m' }))
+  h.take()
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/a', reason: 'timeout', retryable: true })
+  assert.equal(h.binds(), [bind('b', 'n1', rb)])
+})
+
+test('a pod leaving a node frees room for an unschedulable pod', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('old', { cpu: '1', nodeName: 'n1' }))
+  const rev = h.pod(pod('new', { cpu: '1' }))
+  assert.is(h.take()[0]?.type, 'PodUnschedulable')
+  h.actor.send({ type: 'POD_REMOVED', key: 'default/old' })
+  assert.equal(h.binds(), [bind('new', 'n1', rev)])
+})
+
+test('a pod that completed frees its room', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('job', { cpu: '1', nodeName: 'n1', phase: 'Running' }))
+  const rev = h.pod(pod('next', { cpu: '1' }))
+  h.take()
+  h.pod(pod('job', { cpu: '1', nodeName: 'n1', phase: 'Succeeded' }))
+  assert.equal(h.binds(), [bind('next', 'n1', rev)])
+})
+
+test('a pod deleted while backing off is never bound', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  h.pod(pod('web'))
+  h.take()
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'timeout', retryable: true })
+  h.actor.send({ type: 'POD_REMOVED', key: 'default/web' })
+  h.clock.advance(60_000)
+  assert.equal(h.take(), [])
+  assert.equal(h.ctx().pending, {})
+  assert.equal(h.ctx().backoff, {})
+})
+
+test('a pod deleted while unschedulable is never bound', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('big', { cpu: '2' }))
+  h.take()
+  h.actor.send({ type: 'POD_REMOVED', key: 'default/big' })
+  h.nodes(node('n2', { cpu: '8' }))
+  h.clock.advance(10 * 60_000)
+  assert.equal(h.take(), [])
+})
+
+test('a pod being deleted (deletionTimestamp) is not scheduled', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  h.pod(pod('gone', { deleting: true }))
+  assert.equal(h.take(), [])
+  assert.equal(h.ctx().active, [])
+})
+
+test('a pod of another scheduler is left alone', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  h.pod(pod('other', { schedulerName: 'my-scheduler' }))
+  assert.equal(h.take(), [])
+  const rev = h.pod(pod('mine', { schedulerName: 'default-scheduler' }))
+  assert.equal(h.take(), [bind('mine', 'n1', rev)])
+})
+
+test('a pod bound by other means is dropped from the queues', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  h.pod(pod('web'))
+  h.take()
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'timeout', retryable: true })
+  h.pod(pod('web', { nodeName: 'n1' }))
+  h.clock.advance(60_000)
+  assert.equal(h.take(), [])
+  const { pending, backoff, active, assumed, unschedulable } = h.ctx()
+  assert.equal([pending, backoff, active, assumed, unschedulable], [{}, {}, [], {}, {}])
+})
+
+test('BIND_FAILED not retryable: no retry until the informer brings a new version', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  h.pod(pod('web'))
+  h.take()
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'conflict', retryable: false })
+  h.clock.advance(60_000)
+  assert.equal(h.take(), [])
+  const rev = h.pod(pod('web', { cpu: '100m' }))
+  assert.equal(h.binds(), [bind('web', 'n1', rev)])
+})
+
+test('BIND_FAILED not retryable after the informer already brought a new version: retried after backoff', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  const first = h.pod(pod('web'))
+  h.take()
+  h.pod(pod('web', { cpu: '100m' })) // arrives while the binding is in flight
+  assert.equal(h.take(), [])
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'conflict', retryable: false })
+  h.clock.advance(999)
+  assert.equal(h.take(), [])
+  h.clock.advance(1)
+  assert.equal(h.binds(), [bind('web', 'n1', first)])
+})
+
+test('a stale BIND_FAILED for a replaced pod (other uid) is ignored', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  h.pod(pod('web'))
+  h.take()
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/web', uid: 'some-older-uid', reason: 'x', retryable: true })
+  assert.equal(h.ctx().assumed['default/web']?.nodeName, 'n1')
+})
+
+test('unschedulable pods move back on node changes; higher priority first', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('low', { cpu: '2', priority: 1 }))
+  const rh = h.pod(pod('high', { cpu: '2', priority: 1000 }))
+  h.take()
+  h.nodes(node('n2', { cpu: '3' }))
+  const out = h.take()
+  assert.equal(out.filter((c) => c.type === 'BindPod'), [bind('high', 'n2', rh)])
+  assert.ok(h.ctx().unschedulable['default/low'])
+})
+
+test('an unschedulable pod is retried after podMaxInUnschedulablePodsDuration', () => {
+  const h = harness({ podMaxInUnschedulablePodsDuration: 300_000 })
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('big', { cpu: '2' }))
+  const first = h.ctx().decisions['default/big']!.attempt
+  h.clock.advance(299_999)
+  assert.is(h.ctx().decisions['default/big']!.attempt, first)
+  h.clock.advance(1)
+  assert.ok(h.ctx().decisions['default/big']!.attempt > first)
+  assert.equal(h.take().length, 1, 'same message is not reported again')
+})
+
+test('decisions: per node the rejecting plugin or the scores, bounded', () => {
+  const h = harness({ decisionHistory: 2 })
+  h.nodes(node('n1', { unschedulable: true }), node('n2'))
+  h.pod(pod('a', { cpu: '100m', memory: '64Mi' }))
+  const d = h.ctx().decisions['default/a']!
+  assert.equal(d.nodes, {
+    n1: { rejectedBy: 'NodeUnschedulable', reasons: ['node(s) were unschedulable'] },
+    n2: { scores: { NodeResourcesFit: 98 }, total: 98 },
+  })
+  assert.equal(d.outcome, { nodeName: 'n2' })
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/a', reason: 'etcd timeout', retryable: true })
+  assert.is(h.ctx().decisions['default/a']!.bindError, 'etcd timeout')
+  h.pod(pod('b'))
+  h.pod(pod('c'))
+  assert.equal(Object.keys(h.ctx().decisions).sort(), ['default/b', 'default/c'])
+  assert.equal(h.ctx().decisionOrder, ['default/b', 'default/c'])
+})
+
+test('stopping the actor disarms its timers', () => {
+  const h = harness()
+  h.nodes(node('n1'))
+  h.pod(pod('web'))
+  h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'timeout', retryable: true })
+  assert.ok(h.clock.pending > 0)
+  h.actor.stop()
+  h.take()
+  h.clock.advance(60_000)
+  assert.equal(h.take(), [])
+})
+
+test.run()
