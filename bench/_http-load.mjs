@@ -1,10 +1,10 @@
 // Load generator for api-write, in a worker thread so it has its own core: POSTs `total` pods over
 // `concurrency` keep-alive connections and reports pods/s. Plain JS: workers need no loader.
 import { parentPort, workerData } from 'node:worker_threads'
-import http from 'node:http'
+import https from 'node:https'
 
-const { url, token, total, concurrency, prefix } = workerData
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
+const { url, token, ca, total, concurrency, prefix } = workerData
+const agent = new https.Agent({ keepAlive: true, maxSockets: concurrency, ca })
 const target = new URL(url + '/api/v1/namespaces/default/pods')
 
 function body(i) {
@@ -19,7 +19,7 @@ function body(i) {
 function post(i) {
   return new Promise((resolve, reject) => {
     const b = body(i)
-    const req = http.request(target, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(b) } }, (res) => {
+    const req = https.request(target, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(b) } }, (res) => {
       res.resume()
       res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))))
     })

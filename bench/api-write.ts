@@ -1,5 +1,5 @@
 /**
- * api-write: pods created per second through HTTP → api-server (admission, validation,
+ * api-write: pods created per second through HTTPS (keep-alive) → api-server (admission, validation,
  * compare-and-set append) → event log, against raw JetStream publishing of the same encoded
  * events with the same number in flight, in the same run. Also etcd 3.4 puts of the same payloads
  * (Debian `etcd-server`), printed on its own line for RESULTS.md.
@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { encodeEvent, type LogEvent } from '../events/index.js'
 import { startControlPlane } from '../runtime/cluster/control-plane.js'
+import { loadOrCreateTls } from '../runtime/cluster/tls.js'
 import { logger, setLogLevel } from '../runtime/log.js'
 import { connectNats } from '../runtime/nats/connect.js'
 import { freePort } from '../runtime/nats/free-port.js'
@@ -59,8 +60,8 @@ function podEvent(i: number): LogEvent {
   }
 }
 
-async function httpLoad(url: string, token: string, total: number, prefix: string): Promise<{ ok: number; failed: number; secs: number }> {
-  const w = new Worker(new URL('./_http-load.mjs', import.meta.url), { workerData: { url, token, total, concurrency: CONCURRENCY, prefix } })
+async function httpLoad(url: string, token: string, ca: string, total: number, prefix: string): Promise<{ ok: number; failed: number; secs: number }> {
+  const w = new Worker(new URL('./_http-load.mjs', import.meta.url), { workerData: { url, token, ca, total, concurrency: CONCURRENCY, prefix } })
   return new Promise((resolve, reject) => {
     w.once('message', resolve)
     w.once('error', reject)
@@ -128,9 +129,10 @@ async function etcdPuts(total: number): Promise<number | undefined> {
 }
 
 try {
-  const cp = await startControlPlane({ nats: target, apiPort: 0, adminToken: 'bench-token', scheduler: false, log })
-  await httpLoad(cp.apiUrl, 'bench-token', 1_000, 'warm') // JIT and connection warm-up
-  const api = await httpLoad(cp.apiUrl, 'bench-token', PODS, 'pod')
+  const tls = await loadOrCreateTls(dir)
+  const cp = await startControlPlane({ nats: target, apiPort: 0, adminToken: 'bench-token', tls, scheduler: false, log })
+  await httpLoad(cp.apiUrl, 'bench-token', tls.ca, 1_000, 'warm') // JIT and connection warm-up
+  const api = await httpLoad(cp.apiUrl, 'bench-token', tls.ca, PODS, 'pod')
   if (api.failed > 0) throw new Error(`${api.failed} of ${PODS} creates failed`)
   const kstatePerSec = api.ok / api.secs
   await cp.stop()

@@ -361,6 +361,24 @@ function updateMeta(
 }
 
 /**
+ * Fields a PUT body may leave out without meaning "change": the binding, and each container's
+ * pull policy (its default depends on the image, which may change). kubectl gets the same effect
+ * by patching the live object; a bare PUT to Kubernetes would be refused.
+ */
+function inheritUnset(spec: Obj, current: Pod): Obj {
+  if ((spec.nodeName === undefined || spec.nodeName === '') && current.spec?.nodeName) spec.nodeName = current.spec.nodeName
+  for (const list of ['containers', 'initContainers'] as const) {
+    const prev = current.spec?.[list]
+    const next = spec[list]
+    if (!Array.isArray(next) || !prev) continue
+    spec[list] = next.map((c: unknown, i) =>
+      isObj(c) && (c.imagePullPolicy === undefined || c.imagePullPolicy === '') && prev[i]?.imagePullPolicy ? { ...c, imagePullPolicy: prev[i].imagePullPolicy } : c,
+    )
+  }
+  return spec
+}
+
+/**
  * PUT /api/v1/namespaces/{ns}/pods/{name}. Labels, annotations, container images,
  * activeDeadlineSeconds (down only) and added tolerations may change; uid, creationTimestamp,
  * status and the binding (`spec.nodeName`) are kept from `current`. The resourceVersion
@@ -374,8 +392,7 @@ export function admitPodUpdate(current: Pod, raw: unknown, ctx: AdmissionContext
   const m = updateMeta(current as unknown as { metadata?: Obj }, obj, ctx, true)
   if (m.ok === 'invalid') return invalid('Pod', name, m.causes)
   if (!m.ok) return m
-  const spec = isObj(obj.spec) ? { ...obj.spec } : obj.spec
-  if (isObj(spec) && (spec.nodeName === undefined || spec.nodeName === '') && current.spec?.nodeName) spec.nodeName = current.spec.nodeName
+  const spec = isObj(obj.spec) ? inheritUnset({ ...obj.spec }, current) : obj.spec
   const { pod, causes } = defaultAndValidatePod({ ...obj, metadata: m.meta, spec }, ctx)
   if (causes.length > 0) return invalid('Pod', name, causes)
   const prev = defaultPod(current)

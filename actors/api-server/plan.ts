@@ -8,7 +8,7 @@ import {
   type RequestContext,
   type Resource,
 } from '../../events/index.js'
-import { admitNodeCreate, admitNodeUpdate, admitPodCreate, admitPodUpdate } from './admission.js'
+import { admitNodeCreate, admitNodeUpdate, admitPodCreate, admitPodUpdate, deepEqual } from './admission.js'
 
 /**
  * The api-server's decision for one write, as a pure function: what to append (with which
@@ -68,13 +68,13 @@ export function targetName(request: ApiRequest, suffix: string): string {
   return typeof gen === 'string' && gen !== '' ? `${gen}${suffix}` : ''
 }
 
-/** Stable JSON for comparing objects: a no-op apply must not append anything. */
+/** A no-op apply must not append anything: compare ignoring resourceVersion and key order. */
 function sameObject(a: unknown, b: unknown): boolean {
   const strip = (o: unknown) => {
-    const m = metaOf(o)
-    return JSON.stringify({ ...(o as object), metadata: { ...m, resourceVersion: undefined, managedFields: undefined } })
+    const { resourceVersion: _rv, managedFields: _mf, ...meta } = metaOf(o) ?? {}
+    return { ...(o as object), metadata: meta }
   }
-  return strip(a) === strip(b)
+  return deepEqual(strip(a), strip(b))
 }
 
 export function planWrite(w: WriteRequest): WritePlan {
@@ -127,7 +127,7 @@ export function planWrite(w: WriteRequest): WritePlan {
         return fail('BadRequest', 'status must be an object')
       }
       const expected = Number(current.metadata?.resourceVersion ?? view.subjectRev)
-      if (JSON.stringify(r.status) === JSON.stringify(current.status ?? {})) return respond({ ok: true, code: 200, object: current, rev: expected })
+      if (deepEqual(r.status, current.status ?? {})) return respond({ ok: true, code: 200, object: current, rev: expected })
       const event: LogEvent =
         r.resource === 'pods'
           ? { ...base, type: 'PodStatusUpdated', data: { status: r.status as Pod['status'] & object } }

@@ -52,7 +52,8 @@ export const MAX_QUANTITY_LENGTH = 256
 export const MAX_EXPONENT = 1000
 const NANO_SCALE = 9
 const MAX_INT64 = (1n << 63n) - 1n
-const pow10 = (n: number): bigint => 10n ** BigInt(n)
+const POW10: bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i))
+const pow10 = (n: number): bigint => (n < POW10.length ? POW10[n] : 10n ** BigInt(n))
 
 const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 }
 const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 }

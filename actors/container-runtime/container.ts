@@ -102,7 +102,7 @@ const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
 }
 
 /** Kubernetes' view of a process exit: code, or 128 + signal number when a signal ended it. */
-export function exitResult(exitCode: number | null, signal: string | null, startedAt: number, finishedAt: number): ContainerResult {
+export function exitResult(exitCode: number | null, signal: string | null, startedAt: number, finishedAt: number): Extract<ContainerResult, { outcome: 'exited' }> {
   const code = exitCode ?? 128 + (signal ? (SIGNAL_NUMBERS[signal] ?? 0) : 0)
   return { outcome: 'exited', exitCode: code, signal, reason: code === 0 ? 'Completed' : 'Error', startedAt, finishedAt }
 }

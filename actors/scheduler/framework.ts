@@ -37,17 +37,43 @@ export interface NodeInfo {
   nonZeroRequested: Resources
 }
 
-export function newNodeInfo(node: Node): NodeInfo {
-  return { name: node.metadata?.name ?? '', node, allocatable: nodeAllocatable(node), podCount: 0, requested: zero(), nonZeroRequested: zero() }
+/** What the pods counted on a node request, kept per node so an attempt need not walk every pod. */
+export interface NodeUsage {
+  pods: number
+  requested: Resources
+  nonZeroRequested: Resources
 }
 
-/** Counts a pod on the node (`NodeInfo.AddPod`). NodeInfos are per attempt, never in context. */
-export function addPod(info: NodeInfo, pod: Pod): void {
+export const emptyUsage: NodeUsage = Object.freeze({ pods: 0, requested: zero(), nonZeroRequested: zero() })
+
+/** `usage` plus (`sign` 1) or minus (`sign` -1) one pod's requests. */
+export function withPod(usage: NodeUsage, pod: Pod, sign: 1 | -1): NodeUsage {
   const r = podRequests(pod)
   const nz = podNonZeroRequests(pod)
-  info.podCount += 1
-  info.requested = { milliCpu: info.requested.milliCpu + r.milliCpu, memory: info.requested.memory + r.memory }
-  info.nonZeroRequested = { milliCpu: info.nonZeroRequested.milliCpu + nz.milliCpu, memory: info.nonZeroRequested.memory + nz.memory }
+  return {
+    pods: usage.pods + sign,
+    requested: { milliCpu: usage.requested.milliCpu + sign * r.milliCpu, memory: usage.requested.memory + sign * r.memory },
+    nonZeroRequested: { milliCpu: usage.nonZeroRequested.milliCpu + sign * nz.milliCpu, memory: usage.nonZeroRequested.memory + sign * nz.memory },
+  }
+}
+
+export function newNodeInfo(node: Node, usage: NodeUsage = emptyUsage): NodeInfo {
+  return {
+    name: node.metadata?.name ?? '',
+    node,
+    allocatable: nodeAllocatable(node),
+    podCount: usage.pods,
+    requested: usage.requested,
+    nonZeroRequested: usage.nonZeroRequested,
+  }
+}
+
+/** Counts a pod on the node (`NodeInfo.AddPod`). NodeInfos live for one attempt, never in context. */
+export function addPod(info: NodeInfo, pod: Pod): void {
+  const u = withPod({ pods: info.podCount, requested: info.requested, nonZeroRequested: info.nonZeroRequested }, pod, 1)
+  info.podCount = u.pods
+  info.requested = u.requested
+  info.nonZeroRequested = u.nonZeroRequested
 }
 
 export interface Plugin {

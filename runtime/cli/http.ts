@@ -27,6 +27,7 @@ export function call(cfg: ClientConfig, method: string, path: string, body?: unk
       url,
       {
         method,
+        ...(url.protocol === 'https:' ? { ca: cfg.ca, rejectUnauthorized: !cfg.insecure } : {}),
         headers: {
           accept: 'application/json',
           ...(cfg.token ? { authorization: `Bearer ${cfg.token}` } : {}),

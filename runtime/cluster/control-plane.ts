@@ -15,6 +15,7 @@ import { ClusterStore } from '../projections/cluster-store.js'
 import { startScheduler } from '../scheduler/host.js'
 import { streamEvents } from './events-feed.js'
 import { fetchPodLogs } from './pod-logs.js'
+import type { ServingTls } from './tls.js'
 
 export const CLUSTER_INFO_SUBJECT = 'kstate.cluster.info'
 
@@ -23,6 +24,7 @@ export interface ControlPlaneOptions {
   apiPort: number
   apiHost?: string
   adminToken: string
+  tls: ServingTls
   clock?: Clock
   /** Run the scheduler in this process (default true; write benchmarks measure the api-server alone). */
   scheduler?: boolean
@@ -74,11 +76,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     adminToken: o.adminToken,
     podLogs: (pod, opts, sink, signal) => fetchPodLogs(nc, pod, opts, sink, signal),
     events: (opts, write, signal) => streamEvents(js, opts, write, signal),
+    tls: o.tls,
     log: log.child('gateway'),
   })
   server.keepAliveTimeout = 30_000
   const apiPort = await listen(server, o.apiPort, host)
-  apiUrl = `http://${host}:${apiPort}`
+  apiUrl = `https://${host}:${apiPort}`
 
   const tail: Tail = await tailLog(js, {
     filter: logResourceFilter('>'),

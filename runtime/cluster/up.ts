@@ -6,6 +6,7 @@ import { startControlPlane, type ControlPlane } from './control-plane.js'
 import { dataDirPaths, loadOrCreateCredentials, writeEndpoints } from './data-dir.js'
 import { writeKubeconfig } from './kubeconfig.js'
 import { startNode, type RunningNode } from './node.js'
+import { loadOrCreateTls } from './tls.js'
 
 export interface UpOptions {
   nodes: number
@@ -49,10 +50,11 @@ export async function up(o: UpOptions): Promise<RunningCluster> {
   }
   const stops: (() => Promise<void>)[] = []
   try {
-    const cp = await startControlPlane({ nats: cpTarget, apiPort: o.apiPort, adminToken: creds.adminToken, log: o.log })
+    const tls = await loadOrCreateTls(o.dataDir)
+    const cp = await startControlPlane({ nats: cpTarget, apiPort: o.apiPort, adminToken: creds.adminToken, tls, log: o.log })
     stops.push(() => cp.stop())
     writeEndpoints(o.dataDir, { natsUrl: cpTarget.url, apiUrl: cp.apiUrl, pid: process.pid })
-    const kubeconfig = writeKubeconfig(o.dataDir, cp.apiUrl, creds.adminToken)
+    const kubeconfig = writeKubeconfig(o.dataDir, cp.apiUrl, creds.adminToken, tls.ca)
     const nodes: RunningNode[] = []
     for (let i = 1; i <= o.nodes; i++) {
       const name = `node-${i}`

@@ -1,7 +1,8 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import type { Status } from 'kubernetes-types/meta/v1.js'
 import { timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer } from 'node:https'
 import { parse as parseYaml } from 'yaml'
 import { failureStatus, type ApiRequest, type ApiResponse, type Resource } from '../../events/index.js'
 import type { ApiClient } from '../api/client.js'
@@ -27,6 +28,8 @@ export interface GatewayDeps {
   podLogs(pod: Pod, opts: { container?: string; follow: boolean; tailLines?: number }, sink: LogSink, signal: AbortSignal): Promise<Status | undefined>
   /** Streams the event log as rows from `since`; with follow, until `signal` aborts. */
   events(opts: { since: number; until?: number; follow: boolean }, write: (row: object) => void, signal: AbortSignal): Promise<void>
+  /** Serving certificate and key (PEM): the API is HTTPS only, as kube-apiserver. */
+  tls: { cert: string; key: string }
   log: Logger
 }
 
@@ -236,7 +239,7 @@ export function createGateway(deps: GatewayDeps): Server {
     throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))
   }
 
-  return createServer((req, res) => {
+  return createServer({ cert: deps.tls.cert, key: deps.tls.key }, (req, res) => {
     handle(req, res).catch((e) => {
       if (res.headersSent) return void res.end()
       if (e instanceof HttpError) return sendStatus(res, e.status)

@@ -297,7 +297,7 @@ export function validateTolerations(tolerations: unknown[], path: string): Field
  * The structural check against the OpenAPI schema (kubernetes-models' compiled ajv validator).
  * ---------------------------------------------------------------------------------------------- */
 
-interface AjvError {
+export interface AjvError {
   instancePath: string
   keyword: string
   params: Record<string, unknown>

@@ -52,8 +52,7 @@ test('pod overhead is added', () => {
 test('node allocatable: pods default to 110, capacity when allocatable is absent', () => {
   assert.equal(nodeAllocatable(node('n1', { cpu: '2', memory: '1Gi' })), { milliCpu: 2000, memory: 1024 ** 3, pods: 110 })
   assert.equal(nodeAllocatable(node('n1', { pods: '20' })).pods, 20)
-  const n = node('n2')
-  n.status = { capacity: { cpu: '3', memory: '1Mi', pods: '5' } }
+  const n = { ...node('n2'), status: { capacity: { cpu: '3', memory: '1Mi', pods: '5' } } }
   assert.equal(nodeAllocatable(n), { milliCpu: 3000, memory: 1024 * 1024, pods: 5 })
 })
 

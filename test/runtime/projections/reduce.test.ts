@@ -1,13 +1,13 @@
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { logSubject, type LogEvent } from '../../../events/index.js'
+import { logSubject, type LogEvent, type PodEvent } from '../../../events/index.js'
 import { ClusterStore } from '../../../runtime/projections/cluster-store.js'
 import { reducePod } from '../../../runtime/projections/reduce.js'
 import type { ObjectChange } from '../../../runtime/projections/types.js'
 
 const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Pending' } }
-const ev = (e: Omit<LogEvent, 'v' | 'at' | 'by'>): LogEvent => ({ v: 1, at: Date.UTC(2026, 0, 1), by: 'test', ...e }) as LogEvent
+const ev = (e: Omit<LogEvent, 'v' | 'at' | 'by'>): PodEvent => ({ v: 1, at: Date.UTC(2026, 0, 1), by: 'test', ...e }) as PodEvent
 
 test('resourceVersion is the revision of the last event applied', () => {
   const a = reducePod(undefined, ev({ type: 'PodCreated', data: { object: pod } }), 3)!
