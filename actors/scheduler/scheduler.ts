@@ -1,6 +1,6 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import { assertEvent, enqueueActions, setup } from 'xstate'
-import { addPod, fitErrorMessage, newNodeInfo, runFilters, runScores, type NodeInfo, type NodeVerdict, type Profile } from './framework.js'
+import { addPod, emptyUsage, fitErrorMessage, newNodeInfo, runFilters, runScores, withPod, type NodeInfo, type NodeUsage, type NodeVerdict, type Profile } from './framework.js'
 import { defaultProfile } from './plugins/index.js'
 import { readyStatus } from './plugins/node-ready.js'
 
@@ -79,35 +79,103 @@ export interface Assumption {
   uid: string | undefined
 }
 
-/** The last scheduling attempt of one pod, for `kstate explain pod/NAME`. */
+export interface CachedPod {
+  pod: Pod
+  rev: number
+  /** The node whose usage counts this pod: where it is bound, or assumed while its binding is in flight. */
+  countedOn?: string
+}
+
+/**
+ * The last scheduling attempt of one pod, for `kstate explain pod/NAME`. Per-node results are
+ * grouped (rejections) and columnar (scores) so a decision over thousands of nodes stays a few
+ * arrays; `nodeVerdicts(decision)` gives the per-node view.
+ */
 export interface Decision {
   uid: string | undefined
   /** Revision of the pod version that was scheduled. */
   rev: number
   /** The scheduler's attempt counter at the time: orders decisions across pods. */
   attempt: number
-  /** Per node: the filter that rejected it and why, or its scores per plugin. */
-  nodes: Record<string, NodeVerdict>
+  /** Nodes a filter rejected, grouped by the plugin and its reasons. */
+  rejected: { plugin: string; reasons: string[]; nodes: string[] }[]
+  /** Feasible nodes in name order, with the weighted total and each score plugin's score, index for index. */
+  scored: { nodes: string[]; total: number[]; byPlugin: Record<string, number[]> }
   outcome: { nodeName: string } | { message: string }
   /** Why the binding that followed failed, if it did. */
   bindError?: string
 }
 
+/** Per node: the rejecting filter and its reasons, or the scores per plugin. */
+export function nodeVerdicts(d: Decision): Record<string, NodeVerdict> {
+  const out: Record<string, NodeVerdict> = {}
+  for (const g of d.rejected) for (const n of g.nodes) out[n] = { rejectedBy: g.plugin, reasons: g.reasons }
+  d.scored.nodes.forEach((n, i) => {
+    const scores: Record<string, number> = {}
+    for (const [plugin, column] of Object.entries(d.scored.byPlugin)) scores[plugin] = column[i]
+    out[n] = { scores, total: d.scored.total[i] }
+  })
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables: string-keyed maps split into shards, so that an immutable update copies one shard and
+// the shard index, not every entry (a cluster's worth of pods changes one pod per event).
+
+export type Table<T> = Readonly<Record<string, Readonly<Record<string, T>>>>
+const SHARDS = 64
+
+function shardOf(key: string): string {
+  let h = 0
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0
+  return String((h >>> 0) % SHARDS)
+}
+
+export function lookup<T>(t: Table<T>, key: string): T | undefined {
+  const shard = t[shardOf(key)]
+  return shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : undefined
+}
+
+export function tableEntries<T>(t: Table<T>): [string, T][] {
+  return Object.values(t).flatMap((shard) => Object.entries(shard))
+}
+
+export function tableKeys<T>(t: Table<T>): string[] {
+  return Object.values(t).flatMap((shard) => Object.keys(shard))
+}
+
+interface TableTypes {
+  nodes: Node
+  usage: NodeUsage
+  pods: CachedPod
+  pending: PendingPod
+  assumed: Assumption
+  unschedulable: true
+  backoff: true
+  decisions: Decision
+}
+type TableName = keyof TableTypes
+type ListName = 'active' | 'nodeNames' | 'decisionOrder'
+
 export interface SchedulerContext {
   config: SchedulerConfig
   /** name → Node. */
-  nodes: Record<string, Node>
-  /** `namespace/name` → every live, non-terminal pod (bound ones count against their node). */
-  pods: Record<string, { pod: Pod; rev: number }>
+  nodes: Table<Node>
+  /** Node names, sorted: the order an attempt visits nodes in. */
+  nodeNames: string[]
+  /** name → the requests of the pods counted on the node (bound there, or assumed there). */
+  usage: Table<NodeUsage>
+  /** `namespace/name` → every live, non-terminal pod. */
+  pods: Table<CachedPod>
   /** Pods this scheduler owns that are not bound yet. */
-  pending: Record<string, PendingPod>
-  /** Active queue, in arrival order (a cycle sorts by priority, stable). */
+  pending: Table<PendingPod>
+  /** Active queue, in arrival order (a cycle sorts it by priority, stable). */
   active: string[]
-  assumed: Record<string, Assumption>
-  unschedulable: Record<string, true>
-  backoff: Record<string, true>
+  assumed: Table<Assumption>
+  unschedulable: Table<true>
+  backoff: Table<true>
   /** Last decision per pod, at most `config.decisionHistory` pods; `decisionOrder` oldest first. */
-  decisions: Record<string, Decision>
+  decisions: Table<Decision>
   decisionOrder: string[]
   /** Scheduling attempts made so far. */
   attempts: number
@@ -126,6 +194,8 @@ export function initialContext(config: Partial<SchedulerConfig> = {}): Scheduler
   return {
     config: { ...defaultSchedulerConfig, ...config },
     nodes: {},
+    nodeNames: [],
+    usage: {},
     pods: {},
     pending: {},
     active: [],
@@ -146,7 +216,8 @@ export interface ScheduleResult {
   nodeName?: string
   /** FitError message when no node is feasible. */
   message?: string
-  nodes: Record<string, NodeVerdict>
+  rejected: Decision['rejected']
+  scored: Decision['scored']
 }
 
 /**
@@ -154,46 +225,39 @@ export interface ScheduleResult {
  * first node by name (Kubernetes picks at random among ties; kstate stays reproducible).
  */
 export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo[]): ScheduleResult {
-  const verdicts: Record<string, NodeVerdict> = {}
+  const groups = new Map<string, Decision['rejected'][number]>()
   const rejections: string[][] = []
+  const scored: Decision['scored'] = { nodes: [], total: [], byPlugin: Object.fromEntries(profile.scores.map((s) => [s.plugin.name, []])) }
   let best: { name: string; total: number } | undefined
   for (const info of nodes) {
     const rejected = runFilters(profile, pod, info)
     if (rejected) {
       const reasons = rejected.status.code === 'Unschedulable' ? rejected.status.reasons : []
-      verdicts[info.name] = { rejectedBy: rejected.plugin, reasons }
+      const id = `${rejected.plugin}\0${reasons.join('\0')}`
+      let g = groups.get(id)
+      if (!g) groups.set(id, (g = { plugin: rejected.plugin, reasons, nodes: [] }))
+      g.nodes.push(info.name)
       rejections.push(reasons)
       continue
     }
-    const scored = runScores(profile, pod, info)
-    verdicts[info.name] = scored
-    if (!best || scored.total > best.total) best = { name: info.name, total: scored.total }
+    const { scores, total } = runScores(profile, pod, info)
+    scored.nodes.push(info.name)
+    scored.total.push(total)
+    for (const [plugin, s] of Object.entries(scores)) scored.byPlugin[plugin].push(s)
+    if (!best || total > best.total) best = { name: info.name, total }
   }
-  if (best) return { nodeName: best.name, nodes: verdicts }
-  return { message: fitErrorMessage(nodes.length, rejections), nodes: verdicts }
+  const rejected = [...groups.values()]
+  if (best) return { nodeName: best.name, rejected, scored }
+  return { message: fitErrorMessage(nodes.length, rejections), rejected, scored }
 }
 
-/** NodeInfos for one cycle, sorted by name: each node with the pods bound or assumed on it. */
-export function buildNodeInfos(ctx: Pick<SchedulerContext, 'nodes' | 'pods' | 'assumed'>): NodeInfo[] {
-  const byName = new Map<string, NodeInfo>()
-  for (const name of Object.keys(ctx.nodes).sort()) byName.set(name, newNodeInfo(ctx.nodes[name]))
-  for (const { pod } of Object.values(ctx.pods)) {
-    const on = pod.spec?.nodeName
-    const info = on ? byName.get(on) : undefined
-    if (info) addPod(info, pod)
-  }
-  for (const [key, a] of Object.entries(ctx.assumed)) {
-    const entry = ctx.pods[key]
-    const info = byName.get(a.nodeName)
-    if (entry && info && !entry.pod.spec?.nodeName) addPod(info, entry.pod)
-  }
-  return [...byName.values()]
+/** NodeInfos for one attempt, in name order, from the per-node usage kept in context. */
+export function buildNodeInfos(ctx: Pick<SchedulerContext, 'nodes' | 'nodeNames' | 'usage'>): NodeInfo[] {
+  return ctx.nodeNames.map((name) => newNodeInfo(lookup(ctx.nodes, name)!, lookup(ctx.usage, name)))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Transitions as pure functions over a copy-on-write draft of the context.
-
-type Collection = 'nodes' | 'pods' | 'pending' | 'active' | 'assumed' | 'unschedulable' | 'backoff' | 'decisions' | 'decisionOrder'
 
 type Effect =
   | { kind: 'emit'; command: SchedulerCommand }
@@ -204,26 +268,58 @@ const backoffTimer = (key: string) => `backoff:${key}`
 const unschedulableTimer = (key: string) => `unschedulable:${key}`
 
 /**
- * A draft of the next context: collections are copied on first write, so an event touching one
- * pod costs O(size of the collections it touches), not of the whole context. Effects are
- * collected in order and become XState actions.
+ * A draft of the next context: a table's shard and a list are copied on their first write in
+ * the draft, so an event costs what it touches. Effects are collected in order and become
+ * XState actions.
  */
 class Draft {
   readonly ctx: SchedulerContext
   readonly effects: Effect[] = []
-  private copied = new Set<Collection>()
+  private copied = new Set<string>()
 
   constructor(base: SchedulerContext) {
     this.ctx = { ...base }
   }
 
-  write<K extends Collection>(k: K): SchedulerContext[K] {
-    if (!this.copied.has(k)) {
-      const v = this.ctx[k]
-      this.ctx[k] = (Array.isArray(v) ? [...v] : { ...v }) as SchedulerContext[K]
-      this.copied.add(k)
+  get<K extends TableName>(table: K, key: string): TableTypes[K] | undefined {
+    return lookup(this.ctx[table] as Table<TableTypes[K]>, key)
+  }
+  has(table: TableName, key: string): boolean {
+    return this.get(table, key) !== undefined
+  }
+  set<K extends TableName>(table: K, key: string, value: TableTypes[K]): void {
+    this.shard(table, key)[key] = value
+  }
+  delete(table: TableName, key: string): void {
+    if (this.has(table, key)) delete this.shard(table, key)[key]
+  }
+  /** Empties a table at once. */
+  clear(table: TableName): void {
+    ;(this.ctx as unknown as Record<string, unknown>)[table] = {}
+    for (const id of [...this.copied]) if (id.startsWith(`${table}/`)) this.copied.delete(id)
+    this.copied.add(table)
+  }
+  list(name: ListName): string[] {
+    if (!this.copied.has(name)) {
+      this.ctx[name] = [...this.ctx[name]]
+      this.copied.add(name)
     }
-    return this.ctx[k]
+    return this.ctx[name]
+  }
+
+  private shard(table: TableName, key: string): Record<string, unknown> {
+    const ctx = this.ctx as unknown as Record<string, Record<string, Record<string, unknown>>>
+    if (!this.copied.has(table)) {
+      ctx[table] = { ...ctx[table] }
+      this.copied.add(table)
+    }
+    const s = shardOf(key)
+    const id = `${table}/${s}`
+    if (!this.copied.has(id)) {
+      ctx[table][s] = { ...ctx[table][s] }
+      this.copied.add(id)
+    }
+    return ctx[table][s]
   }
 
   emit(command: SchedulerCommand): void {
@@ -254,65 +350,96 @@ function nodeSchedulingChanged(a: Node, b: Node): boolean {
   return view(a) !== view(b)
 }
 
+// --- the pod cache and per-node usage: usage[n] is the sum over cached pods counted on n.
+
+function adjustUsage(d: Draft, nodeName: string, pod: Pod, sign: 1 | -1): void {
+  const next = withPod(d.get('usage', nodeName) ?? emptyUsage, pod, sign)
+  if (next.pods === 0) d.delete('usage', nodeName)
+  else d.set('usage', nodeName, next)
+}
+
+function putPod(d: Draft, key: string, entry: CachedPod): void {
+  const prev = d.get('pods', key)
+  if (prev?.countedOn) adjustUsage(d, prev.countedOn, prev.pod, -1)
+  d.set('pods', key, entry)
+  if (entry.countedOn) adjustUsage(d, entry.countedOn, entry.pod, 1)
+}
+
+function dropPod(d: Draft, key: string): CachedPod | undefined {
+  const prev = d.get('pods', key)
+  if (!prev) return undefined
+  if (prev.countedOn) adjustUsage(d, prev.countedOn, prev.pod, -1)
+  d.delete('pods', key)
+  return prev
+}
+
+/** Counts a cached pod on `nodeName`, or on no node. */
+function countOn(d: Draft, key: string, nodeName: string | undefined): void {
+  const entry = d.get('pods', key)
+  if (entry && entry.countedOn !== nodeName) putPod(d, key, { pod: entry.pod, rev: entry.rev, ...(nodeName ? { countedOn: nodeName } : {}) })
+}
+
+// --- queues
+
 /** Which queue a pending pod is in. */
-function queueOf(ctx: SchedulerContext, key: string): 'active' | 'assumed' | 'unschedulable' | 'backoff' | 'parked' {
-  if (ctx.assumed[key]) return 'assumed'
-  if (ctx.unschedulable[key]) return 'unschedulable'
-  if (ctx.backoff[key]) return 'backoff'
-  if (ctx.active.includes(key)) return 'active'
+function queueOf(d: Draft, key: string): 'active' | 'assumed' | 'unschedulable' | 'backoff' | 'parked' {
+  if (d.has('assumed', key)) return 'assumed'
+  if (d.has('unschedulable', key)) return 'unschedulable'
+  if (d.has('backoff', key)) return 'backoff'
+  if (d.ctx.active.includes(key)) return 'active'
   return 'parked'
 }
 
 function pushActive(d: Draft, key: string): void {
-  if (!d.ctx.active.includes(key)) d.write('active').push(key)
+  if (!d.ctx.active.includes(key)) d.list('active').push(key)
 }
 
-/** Forgets a pod's queue position and timers. Returns the assumption it dropped, if any. */
+/** Forgets a pod's queue position, pending record and timers. Returns the assumption it dropped (the caller re-counts usage). */
 function dequeue(d: Draft, key: string): Assumption | undefined {
-  const { ctx } = d
-  const assumption = ctx.assumed[key]
-  if (assumption) delete d.write('assumed')[key]
-  if (ctx.unschedulable[key]) {
-    delete d.write('unschedulable')[key]
+  const assumption = d.get('assumed', key)
+  if (assumption) d.delete('assumed', key)
+  if (d.has('unschedulable', key)) {
+    d.delete('unschedulable', key)
     d.cancel(unschedulableTimer(key))
   }
-  if (ctx.backoff[key]) {
-    delete d.write('backoff')[key]
+  if (d.has('backoff', key)) {
+    d.delete('backoff', key)
     d.cancel(backoffTimer(key))
   }
-  if (ctx.active.includes(key)) d.write('active').splice(ctx.active.indexOf(key), 1)
-  if (ctx.pending[key]) delete d.write('pending')[key]
+  const i = d.ctx.active.indexOf(key)
+  if (i >= 0) d.list('active').splice(i, 1)
+  d.delete('pending', key)
   return assumption
 }
 
 /** A cluster change that may let unschedulable pods fit: all of them go back to active (`MoveAllToActiveOrBackoffQueue`). */
 function moveAllToActive(d: Draft): void {
-  const keys = Object.keys(d.ctx.unschedulable)
+  const keys = tableKeys(d.ctx.unschedulable)
   if (keys.length === 0) return
-  d.write('unschedulable')
+  d.clear('unschedulable')
   for (const key of keys) {
-    delete d.ctx.unschedulable[key]
     d.cancel(unschedulableTimer(key))
     pushActive(d, key)
   }
 }
 
 function patchPending(d: Draft, key: string, patch: Partial<PendingPod>): void {
-  const p = d.ctx.pending[key]
-  if (p) d.write('pending')[key] = { ...p, ...patch }
+  const p = d.get('pending', key)
+  if (p) d.set('pending', key, { ...p, ...patch })
 }
+
+// --- event handlers
 
 /** Removes a pod from the cache and the queues; a pod that was counted on a node frees room. */
 function removePod(d: Draft, key: string): void {
-  const prev = d.ctx.pods[key]
-  if (prev) delete d.write('pods')[key]
-  const assumption = dequeue(d, key)
-  if (prev?.pod.spec?.nodeName || assumption) moveAllToActive(d)
+  const prev = dropPod(d, key)
+  dequeue(d, key)
+  if (prev?.countedOn) moveAllToActive(d)
 }
 
 function podUpserted(d: Draft, pod: Pod, rev: number): void {
   const key = podKey(pod)
-  const prev = d.ctx.pods[key]
+  const prev = d.get('pods', key)
   // Same name, new object: the informer saw a delete and a create as one change.
   if (prev && prev.pod.metadata?.uid !== pod.metadata?.uid) removePod(d, key)
   if (isTerminal(pod)) {
@@ -320,28 +447,32 @@ function podUpserted(d: Draft, pod: Pod, rev: number): void {
     removePod(d, key)
     return
   }
-  const before = d.ctx.pods[key]
-  d.write('pods')[key] = { pod, rev }
-
-  if (pod.spec?.nodeName) {
+  const before = d.get('pods', key)
+  const bound = pod.spec?.nodeName
+  if (bound) {
     // Bound: by our BindPod, or by other means. Either way no longer ours to place.
     const assumption = dequeue(d, key)
-    if (assumption && assumption.nodeName !== pod.spec.nodeName) moveAllToActive(d)
+    putPod(d, key, { pod, rev, countedOn: bound })
+    if (assumption && assumption.nodeName !== bound) moveAllToActive(d)
     return
   }
   if (!isOurs(pod, d.ctx.config) || pod.metadata?.deletionTimestamp) {
-    if (dequeue(d, key)) moveAllToActive(d)
+    const assumption = dequeue(d, key)
+    putPod(d, key, { pod, rev })
+    if (assumption) moveAllToActive(d)
     return
   }
-  if (!d.ctx.pending[key]) {
-    d.write('pending')[key] = { cause: rev, attempts: 0 }
+  const assumption = d.get('assumed', key)
+  putPod(d, key, { pod, rev, ...(assumption ? { countedOn: assumption.nodeName } : {}) })
+  if (!d.has('pending', key)) {
+    d.set('pending', key, { cause: rev, attempts: 0 })
     pushActive(d, key)
     return
   }
-  switch (queueOf(d.ctx, key)) {
+  switch (queueOf(d, key)) {
     case 'unschedulable':
       if (before && podSchedulingChanged(before.pod, pod)) {
-        delete d.write('unschedulable')[key]
+        d.delete('unschedulable', key)
         d.cancel(unschedulableTimer(key))
         patchPending(d, key, { cause: rev })
         pushActive(d, key)
@@ -362,60 +493,70 @@ function podUpserted(d: Draft, pod: Pod, rev: number): void {
 
 function nodeUpserted(d: Draft, node: Node): void {
   const name = node.metadata?.name ?? ''
-  const prev = d.ctx.nodes[name]
-  d.write('nodes')[name] = node
+  const prev = d.get('nodes', name)
+  d.set('nodes', name, node)
+  if (!prev) {
+    const names = d.list('nodeNames')
+    let i = 0
+    while (i < names.length && names[i] < name) i++
+    names.splice(i, 0, name)
+  }
   if (!prev || nodeSchedulingChanged(prev, node)) moveAllToActive(d)
 }
 
 function nodeRemoved(d: Draft, name: string): void {
-  if (d.ctx.nodes[name]) delete d.write('nodes')[name]
+  if (d.has('nodes', name)) {
+    d.delete('nodes', name)
+    const names = d.list('nodeNames')
+    names.splice(names.indexOf(name), 1)
+  }
   moveAllToActive(d)
 }
 
 function bindSucceeded(d: Draft, key: string, uid: string | undefined): void {
-  const a = d.ctx.assumed[key]
+  const a = d.get('assumed', key)
   if (!a || (uid !== undefined && a.uid !== uid)) return
   // The assumption stays until the informer shows spec.nodeName: until then it is what counts.
   patchPending(d, key, { attempts: 0 })
 }
 
 function bindFailed(d: Draft, key: string, reason: string, retryable: boolean, uid: string | undefined): void {
-  const a = d.ctx.assumed[key]
+  const a = d.get('assumed', key)
   if (!a || (uid !== undefined && a.uid !== uid)) return
-  delete d.write('assumed')[key]
-  const decision = d.ctx.decisions[key]
-  if (decision && decision.rev === a.rev) d.write('decisions')[key] = { ...decision, bindError: reason }
+  d.delete('assumed', key)
+  countOn(d, key, undefined)
+  const decision = d.get('decisions', key)
+  if (decision && decision.rev === a.rev) d.set('decisions', key, { ...decision, bindError: reason })
   moveAllToActive(d) // the assumed requests are released
-  const p = d.ctx.pending[key]
+  const p = d.get('pending', key)
   if (!p) return
-  const cached = d.ctx.pods[key]
+  const cached = d.get('pods', key)
   // A refusal for good waits for the informer, unless it already brought a newer version.
   if (!retryable && (!cached || cached.rev === a.rev)) return
   const attempts = p.attempts + 1
   patchPending(d, key, { attempts })
-  d.write('backoff')[key] = true
+  d.set('backoff', key, true)
   d.arm(backoffTimer(key), { type: 'BACKOFF_EXPIRED', key }, backoffDuration(attempts, d.ctx.config))
 }
 
 function backoffExpired(d: Draft, key: string): void {
-  if (!d.ctx.backoff[key]) return
-  delete d.write('backoff')[key]
+  if (!d.has('backoff', key)) return
+  d.delete('backoff', key)
   pushActive(d, key)
 }
 
 function unschedulableTimeout(d: Draft, key: string): void {
-  if (!d.ctx.unschedulable[key]) return
-  delete d.write('unschedulable')[key]
+  if (!d.has('unschedulable', key)) return
+  d.delete('unschedulable', key)
   pushActive(d, key)
 }
 
 function recordDecision(d: Draft, key: string, decision: Decision): void {
-  const order = d.write('decisionOrder')
-  const decisions = d.write('decisions')
-  if (decisions[key]) order.splice(order.indexOf(key), 1)
-  decisions[key] = decision
+  const order = d.list('decisionOrder')
+  if (d.has('decisions', key)) order.splice(order.indexOf(key), 1)
+  d.set('decisions', key, decision)
   order.push(key)
-  while (order.length > d.ctx.config.decisionHistory) delete decisions[order.shift()!]
+  while (order.length > d.ctx.config.decisionHistory) d.delete('decisions', order.shift()!)
 }
 
 const priority = (pod: Pod | undefined) => pod?.spec?.priority ?? 0
@@ -424,11 +565,11 @@ const priority = (pod: Pod | undefined) => pod?.spec?.priority ?? 0
 function scheduleActive(d: Draft, profile: Profile): void {
   const nodes = buildNodeInfos(d.ctx)
   const byName = new Map(nodes.map((n) => [n.name, n]))
-  const queue = [...d.ctx.active].sort((a, b) => priority(d.ctx.pods[b]?.pod) - priority(d.ctx.pods[a]?.pod))
-  d.write('active').length = 0
+  const queue = [...d.ctx.active].sort((a, b) => priority(d.get('pods', b)?.pod) - priority(d.get('pods', a)?.pod))
+  d.list('active').length = 0
   for (const key of queue) {
-    const entry = d.ctx.pods[key]
-    const pending = d.ctx.pending[key]
+    const entry = d.get('pods', key)
+    const pending = d.get('pending', key)
     if (!entry || !pending) continue
     const { pod, rev } = entry
     const attempt = ++d.ctx.attempts
@@ -436,16 +577,18 @@ function scheduleActive(d: Draft, profile: Profile): void {
     const namespace = pod.metadata?.namespace ?? 'default'
     const name = pod.metadata?.name ?? ''
     const uid = pod.metadata?.uid
+    const { rejected, scored } = result
     if (result.nodeName) {
-      recordDecision(d, key, { uid, rev, attempt, nodes: result.nodes, outcome: { nodeName: result.nodeName } })
-      d.write('assumed')[key] = { nodeName: result.nodeName, rev, uid }
+      recordDecision(d, key, { uid, rev, attempt, rejected, scored, outcome: { nodeName: result.nodeName } })
+      d.set('assumed', key, { nodeName: result.nodeName, rev, uid })
+      countOn(d, key, result.nodeName)
       addPod(byName.get(result.nodeName)!, pod)
       d.emit({ type: 'BindPod', namespace, name, uid, nodeName: result.nodeName, cause: pending.cause })
       continue
     }
     const message = result.message ?? ''
-    recordDecision(d, key, { uid, rev, attempt, nodes: result.nodes, outcome: { message } })
-    d.write('unschedulable')[key] = true
+    recordDecision(d, key, { uid, rev, attempt, rejected, scored, outcome: { message } })
+    d.set('unschedulable', key, true)
     d.arm(unschedulableTimer(key), { type: 'UNSCHEDULABLE_TIMEOUT', key }, 'podMaxInUnschedulablePodsDuration')
     if (pending.reported !== message) {
       patchPending(d, key, { reported: message })

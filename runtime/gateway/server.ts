@@ -11,6 +11,7 @@ import { objectStoreKey, type ClusterStore } from '../projections/cluster-store.
 import { mergePatch } from './merge-patch.js'
 import { fieldOf, matches, parseSelector, SelectorError } from './selectors.js'
 import { apiResourceList, apiVersions, versionInfo } from './discovery.js'
+import { nodeTable, podTable, wantsTable } from './table.js'
 
 /** Kubernetes' default request body limit (3 MiB): larger bodies answer 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024
@@ -114,7 +115,14 @@ export function createGateway(deps: GatewayDeps): Server {
 
   const answer = (res: ServerResponse, r: ApiResponse) => (r.ok ? send(res, r.code, r.object) : sendStatus(res, r.status))
 
-  function list(res: ServerResponse, r: Route, q: URLSearchParams) {
+  function table(req: IncomingMessage, q: URLSearchParams, resource: Resource, items: (Pod | Node)[]) {
+    if (!wantsTable(req.headers.accept)) return undefined
+    const rv = String(store.rev)
+    const inc = q.get('includeObject')
+    return resource === 'pods' ? podTable(items as Pod[], Date.now(), rv, inc) : nodeTable(items as Node[], Date.now(), rv, inc)
+  }
+
+  function list(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams) {
     const labels = parseSelector(q.get('labelSelector'))
     const fields = parseSelector(q.get('fieldSelector'))
     const items = (r.resource === 'pods' ? store.pods.list() : store.nodes.list()) as (Pod | Node)[]
@@ -123,6 +131,8 @@ export function createGateway(deps: GatewayDeps): Server {
       .filter((o) => matches(labels, (k) => o.metadata?.labels?.[k]))
       .filter((o) => matches(fields, (k) => fieldOf(o as never, k)))
       .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`))
+    const t = table(req, q, r.resource, selected)
+    if (t) return send(res, 200, t)
     send(res, 200, { kind: LIST_KIND[r.resource], apiVersion: 'v1', metadata: { resourceVersion: String(store.rev) }, items: selected })
   }
 
@@ -137,7 +147,7 @@ export function createGateway(deps: GatewayDeps): Server {
     const ns = r.resource === 'nodes' ? undefined : (r.namespace ?? 'default')
     const call = async (request: ApiRequest) => answer(res, await api.request(request, { user }))
     if (!r.name) {
-      if (method === 'GET') return list(res, r, q)
+      if (method === 'GET') return list(req, res, r, q)
       if (method === 'POST') {
         if (r.resource === 'pods' && r.namespace === undefined) throw new HttpError(failureStatus('MethodNotAllowed', 'pods are created in a namespace: POST /api/v1/namespaces/{namespace}/pods'))
         return call({ verb: 'create', resource: r.resource, namespace: ns, object: parseBody(await readBody(req), req.headers['content-type']) })
@@ -147,8 +157,10 @@ export function createGateway(deps: GatewayDeps): Server {
     if (r.resource === 'pods' && r.namespace === undefined) throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))
     if (!r.sub) {
       switch (method) {
-        case 'GET':
-          return send(res, 200, getOne(r))
+        case 'GET': {
+          const obj = getOne(r)
+          return send(res, 200, table(req, q, r.resource, [obj]) ?? obj)
+        }
         case 'PUT':
           return call({ verb: 'update', resource: r.resource, namespace: ns, name: r.name, object: parseBody(await readBody(req), req.headers['content-type']) })
         case 'PATCH': {

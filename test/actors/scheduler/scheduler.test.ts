@@ -2,9 +2,12 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createActor } from 'xstate'
-import { backoffDuration, schedulerMachine, type SchedulerCommand, type SchedulerConfig } from '../../../actors/scheduler/scheduler.js'
+import { backoffDuration, lookup, nodeVerdicts, schedulerMachine, tableKeys, type SchedulerCommand, type SchedulerConfig, type SchedulerContext, type Table } from '../../../actors/scheduler/scheduler.js'
 import { VirtualClock } from '../../../runtime/clock/virtual-clock.js'
 import { node, pod } from './builders.js'
+
+type Tables = 'pods' | 'pending' | 'assumed' | 'unschedulable' | 'backoff' | 'decisions' | 'nodes' | 'usage'
+type Row<K extends Tables> = SchedulerContext[K] extends Table<infer T> ? T : never
 
 function harness(config?: Partial<SchedulerConfig>) {
   const clock = new VirtualClock()
@@ -18,6 +21,8 @@ function harness(config?: Partial<SchedulerConfig>) {
     actor,
     commands,
     ctx: () => actor.getSnapshot().context,
+    get: <K extends Tables>(table: K, key: string) => lookup(actor.getSnapshot().context[table] as Table<Row<K>>, key),
+    keys: (table: Tables) => tableKeys(actor.getSnapshot().context[table] as Table<unknown>).sort(),
     nodes: (...ns: Node[]) => ns.forEach((n) => actor.send({ type: 'NODE_UPSERTED', node: n })),
     pod: (p: Pod) => {
       rev += 1
@@ -42,7 +47,7 @@ test('a pending pod and three ready nodes: one BindPod to the least allocated no
   assert.equal(h.take(), [])
   const rev = h.pod(pod('web', { cpu: '100m', memory: '64Mi' }))
   assert.equal(h.take(), [bind('web', 'n2', rev)])
-  assert.equal(h.ctx().assumed['default/web']?.nodeName, 'n2')
+  assert.equal(h.get('assumed', 'default/web')?.nodeName, 'n2')
   assert.equal(h.ctx().active, [])
 })
 
@@ -60,7 +65,7 @@ test('no feasible node: PodUnschedulable with the FitError message, then a fitti
   assert.equal(h.take(), [
     { type: 'PodUnschedulable', namespace: 'default', name: 'big', uid: 'uid-big', message: '0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.', cause: rev },
   ])
-  assert.ok(h.ctx().unschedulable['default/big'])
+  assert.ok(h.get('unschedulable', 'default/big'))
   // Our own status write comes back as an update with the same spec: no retry, no second report.
   const reported = { ...pod('big', { cpu: '2' }), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } }
   h.pod(reported)
@@ -95,13 +100,13 @@ test('a node update that changes nothing the filters read does not retry waiting
   const h = harness()
   h.nodes(node('n1', { cpu: '1' }))
   h.pod(pod('big', { cpu: '2' }))
-  const attempt = h.ctx().decisions['default/big']!.attempt
+  const attempt = h.get('decisions', 'default/big')!.attempt
   const heartbeat = node('n1', { cpu: '1' })
   heartbeat.status!.conditions = [{ type: 'Ready', status: 'True', lastHeartbeatTime: '2024-01-01T00:00:10Z' }]
   h.nodes(heartbeat)
-  assert.is(h.ctx().decisions['default/big']!.attempt, attempt)
+  assert.is(h.get('decisions', 'default/big')!.attempt, attempt)
   h.nodes(node('n1', { cpu: '1', memory: '16Gi' }))
-  assert.is(h.ctx().decisions['default/big']!.attempt, attempt + 1)
+  assert.is(h.get('decisions', 'default/big')!.attempt, attempt + 1)
 })
 
 test('no nodes at all', () => {
@@ -144,8 +149,8 @@ test('BIND_FAILED retryable: rebinding only after 1 s, 2 s, 4 s, 8 s, then cappe
   assert.equal(h.binds(), [bind('web', 'n1', rev)])
   for (const wait of [1000, 2000, 4000, 8000, 10000, 10000]) {
     h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'timeout', retryable: true })
-    assert.equal(h.ctx().assumed, {})
-    assert.ok(h.ctx().backoff['default/web'])
+    assert.equal(h.keys('assumed'), [])
+    assert.ok(h.get('backoff', 'default/web'))
     h.clock.advance(wait - 1)
     assert.equal(h.binds(), [], `nothing before ${wait} ms`)
     h.clock.advance(1)
@@ -165,7 +170,7 @@ test('a successful binding resets the backoff', () => {
   h.actor.send({ type: 'BIND_FAILED', key: 'default/web', reason: 'timeout', retryable: true })
   h.clock.advance(1000)
   h.actor.send({ type: 'BIND_SUCCEEDED', key: 'default/web' })
-  assert.is(h.ctx().pending['default/web']?.attempts, 0)
+  assert.is(h.get('pending', 'default/web')?.attempts, 0)
 })
 
 test('two pods, one node with room for one: exactly one bound (the assumption counts)', () => {
@@ -181,7 +186,7 @@ test('two pods, one node with room for one: exactly one bound (the assumption co
   h.pod(pod('a', { cpu: '600m', nodeName: 'n1' }))
   h.clock.advance(60_000)
   assert.equal(h.binds(), [])
-  assert.equal(h.ctx().assumed, {})
+  assert.equal(h.keys('assumed'), [])
 })
 
 test('a failed binding releases the room it held', () => {
@@ -223,8 +228,8 @@ test('a pod deleted while backing off is never bound', () => {
   h.actor.send({ type: 'POD_REMOVED', key: 'default/web' })
   h.clock.advance(60_000)
   assert.equal(h.take(), [])
-  assert.equal(h.ctx().pending, {})
-  assert.equal(h.ctx().backoff, {})
+  assert.equal(h.keys('pending'), [])
+  assert.equal(h.keys('backoff'), [])
 })
 
 test('a pod deleted while unschedulable is never bound', () => {
@@ -264,8 +269,7 @@ test('a pod bound by other means is dropped from the queues', () => {
   h.pod(pod('web', { nodeName: 'n1' }))
   h.clock.advance(60_000)
   assert.equal(h.take(), [])
-  const { pending, backoff, active, assumed, unschedulable } = h.ctx()
-  assert.equal([pending, backoff, active, assumed, unschedulable], [{}, {}, [], {}, {}])
+  assert.equal([h.keys('pending'), h.keys('backoff'), h.ctx().active, h.keys('assumed'), h.keys('unschedulable')], [[], [], [], [], []])
 })
 
 test('BIND_FAILED not retryable: no retry until the informer brings a new version', () => {
@@ -300,7 +304,7 @@ test('a stale BIND_FAILED for a replaced pod (other uid) is ignored', () => {
   h.pod(pod('web'))
   h.take()
   h.actor.send({ type: 'BIND_FAILED', key: 'default/web', uid: 'some-older-uid', reason: 'x', retryable: true })
-  assert.equal(h.ctx().assumed['default/web']?.nodeName, 'n1')
+  assert.equal(h.get('assumed', 'default/web')?.nodeName, 'n1')
 })
 
 test('unschedulable pods move back on node changes; higher priority first', () => {
@@ -312,18 +316,18 @@ test('unschedulable pods move back on node changes; higher priority first', () =
   h.nodes(node('n2', { cpu: '3' }))
   const out = h.take()
   assert.equal(out.filter((c) => c.type === 'BindPod'), [bind('high', 'n2', rh)])
-  assert.ok(h.ctx().unschedulable['default/low'])
+  assert.ok(h.get('unschedulable', 'default/low'))
 })
 
 test('an unschedulable pod is retried after podMaxInUnschedulablePodsDuration', () => {
   const h = harness({ podMaxInUnschedulablePodsDuration: 300_000 })
   h.nodes(node('n1', { cpu: '1' }))
   h.pod(pod('big', { cpu: '2' }))
-  const first = h.ctx().decisions['default/big']!.attempt
+  const first = h.get('decisions', 'default/big')!.attempt
   h.clock.advance(299_999)
-  assert.is(h.ctx().decisions['default/big']!.attempt, first)
+  assert.is(h.get('decisions', 'default/big')!.attempt, first)
   h.clock.advance(1)
-  assert.ok(h.ctx().decisions['default/big']!.attempt > first)
+  assert.ok(h.get('decisions', 'default/big')!.attempt > first)
   assert.equal(h.take().length, 1, 'same message is not reported again')
 })
 
@@ -331,17 +335,17 @@ test('decisions: per node the rejecting plugin or the scores, bounded', () => {
   const h = harness({ decisionHistory: 2 })
   h.nodes(node('n1', { unschedulable: true }), node('n2'))
   h.pod(pod('a', { cpu: '100m', memory: '64Mi' }))
-  const d = h.ctx().decisions['default/a']!
-  assert.equal(d.nodes, {
+  const d = h.get('decisions', 'default/a')!
+  assert.equal(nodeVerdicts(d), {
     n1: { rejectedBy: 'NodeUnschedulable', reasons: ['node(s) were unschedulable'] },
     n2: { scores: { NodeResourcesFit: 98 }, total: 98 },
   })
   assert.equal(d.outcome, { nodeName: 'n2' })
   h.actor.send({ type: 'BIND_FAILED', key: 'default/a', reason: 'etcd timeout', retryable: true })
-  assert.is(h.ctx().decisions['default/a']!.bindError, 'etcd timeout')
+  assert.is(h.get('decisions', 'default/a')!.bindError, 'etcd timeout')
   h.pod(pod('b'))
   h.pod(pod('c'))
-  assert.equal(Object.keys(h.ctx().decisions).sort(), ['default/b', 'default/c'])
+  assert.equal(h.keys('decisions'), ['default/b', 'default/c'])
   assert.equal(h.ctx().decisionOrder, ['default/b', 'default/c'])
 })
 

@@ -7,6 +7,7 @@ import type { Informer, ObjectChange } from '../../../runtime/projections/types.
 import { VirtualClock } from '../../../runtime/clock/virtual-clock.js'
 import { logger, setLogSink } from '../../../runtime/log.js'
 import { startScheduler } from '../../../runtime/scheduler/host.js'
+import { lookup } from '../../../actors/scheduler/scheduler.js'
 import { node, pod } from '../../actors/scheduler/builders.js'
 
 /** An in-memory informer: initial list on subscribe, then live changes, as the real one. */
@@ -79,7 +80,7 @@ test('binds a pending pod through the api as system:kube-scheduler, with the cau
     },
   ])
   assert.equal(s.lines.filter((l) => l.includes('bound')).map((l) => l.replace(/^\S+ /, '')), ['INFO  scheduler bound pod=default/web node=n1'])
-  assert.equal(host.actor.getSnapshot().context.pending['default/web']?.attempts, 0)
+  assert.equal(lookup(host.actor.getSnapshot().context.pending, 'default/web')?.attempts, 0)
   host.stop()
 })
 
