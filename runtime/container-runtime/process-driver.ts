@@ -188,6 +188,17 @@ function bootId(): string {
   }
 }
 
+/** Whether `p` settled within `ms` (the timer does not outlive the answer). */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)))
+  try {
+    return await Promise.race([p.then(() => true as const), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pid, signal)
@@ -199,9 +210,8 @@ function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 
 interface Entry {
   child: ChildProcess
+  /** Known as soon as spawn() returns (libuv waits for the exec); undefined when it failed. */
   pid?: number
-  /** A signal asked for before the process was running. */
-  pending?: Signal
   done: boolean
   exited: Promise<void>
 }
@@ -275,8 +285,10 @@ export class ProcessDriver implements ContainerDriver {
     closeSync(fd) // the child holds its own copy
     child.unref()
     let resolveExited!: () => void
-    const entry: Entry = { child, done: false, exited: new Promise((r) => (resolveExited = r)) }
+    const entry: Entry = { child, pid: child.pid, done: false, exited: new Promise((r) => (resolveExited = r)) }
     this.entries.set(id, entry)
+    // The pid file exists before anything else happens, so a kill -9 of the node from here on leaves no orphan.
+    if (entry.pid !== undefined) this.writePidFile(id, entry.pid)
     const finish = (e: DriverEvent) => {
       if (entry.done) return
       entry.done = true
@@ -292,24 +304,13 @@ export class ProcessDriver implements ContainerDriver {
       if (entry.pid === undefined) finish({ type: 'SPAWN_FAILED', containerId: id, message: startErrorMessage(argv[0], err) })
       else this.o.log?.warn('container process error', { container: id, error: err })
     })
-    child.once('spawn', () => {
-      const pid = child.pid!
-      entry.pid = pid
-      this.writePidFile(id, pid)
-      this.report({ type: 'STARTED', containerId: id, pid })
-      if (entry.pending) killGroup(pid, entry.pending)
-    })
+    child.once('spawn', () => this.report({ type: 'STARTED', containerId: id, pid: child.pid! }))
     child.once('exit', (code, signal) => finish({ type: 'EXITED', containerId: id, exitCode: code, signal }))
   }
 
   signal(containerId: string, signal: Signal): void {
     const e = this.entries.get(containerId)
-    if (!e || e.done) return
-    if (e.pid === undefined) {
-      if (e.pending !== 'SIGKILL') e.pending = signal
-      return
-    }
-    killGroup(e.pid, signal)
+    if (e && !e.done && e.pid !== undefined) killGroup(e.pid, signal)
   }
 
   async stopAll(graceMs = 2000): Promise<void> {
@@ -317,10 +318,9 @@ export class ProcessDriver implements ContainerDriver {
     if (live.length === 0) return
     for (const id of live) this.signal(id, 'SIGTERM')
     const all = Promise.all(live.map((id) => this.entries.get(id)?.exited ?? Promise.resolve()))
-    const timedOut = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())
-    if ((await Promise.race([all, timedOut(graceMs)])) !== 'timeout') return
+    if (await within(all, graceMs)) return
     for (const id of live) this.signal(id, 'SIGKILL')
-    await Promise.race([all, timedOut(5000)])
+    await within(all, 5000)
   }
 
   async reapOrphans(): Promise<number> {

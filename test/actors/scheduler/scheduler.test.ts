@@ -2,7 +2,8 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createActor } from 'xstate'
-import { backoffDuration, lookup, nodeVerdicts, schedulerMachine, tableKeys, type SchedulerCommand, type SchedulerConfig, type SchedulerContext, type Table } from '../../../actors/scheduler/scheduler.js'
+import { podRequests } from '../../../actors/scheduler/resources.js'
+import { backoffDuration, lookup, nodeVerdicts, schedulerMachine, tableEntries, tableKeys, type SchedulerCommand, type SchedulerConfig, type SchedulerContext, type Table } from '../../../actors/scheduler/scheduler.js'
 import { VirtualClock } from '../../../runtime/clock/virtual-clock.js'
 import { node, pod } from './builders.js'
 
@@ -219,6 +220,26 @@ test('a pod that completed frees its room', () => {
   assert.equal(h.binds(), [bind('next', 'n1', rev)])
 })
 
+test('a pod bound elsewhere than assumed frees the assumed node', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }), node('n2', { cpu: '1', unschedulable: true }))
+  h.pod(pod('a', { cpu: '1' }))
+  const rb = h.pod(pod('b', { cpu: '1' }))
+  assert.equal(h.take().map((c) => c.type), ['BindPod', 'PodUnschedulable'])
+  h.pod(pod('a', { cpu: '1', nodeName: 'n2' })) // another binder won
+  assert.equal(h.binds(), [bind('b', 'n1', rb)])
+})
+
+test('a pod deleted while its binding is in flight frees the assumed node', () => {
+  const h = harness()
+  h.nodes(node('n1', { cpu: '1' }))
+  h.pod(pod('a', { cpu: '1' }))
+  const rb = h.pod(pod('b', { cpu: '1' }))
+  h.take()
+  h.pod(pod('a', { cpu: '1', deleting: true }))
+  assert.equal(h.binds(), [bind('b', 'n1', rb)])
+})
+
 test('a pod deleted while backing off is never bound', () => {
   const h = harness()
   h.nodes(node('n1'))
@@ -359,6 +380,80 @@ test('stopping the actor disarms its timers', () => {
   h.take()
   h.clock.advance(60_000)
   assert.equal(h.take(), [])
+})
+
+/** A small deterministic PRNG (mulberry32): the same seed gives the same run. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+test('invariants over random runs: usage matches the pods counted, no node overcommitted, one binding in flight per pod', () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const rnd = prng(seed)
+    const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]
+    const h = harness()
+    const inFlight = new Map<string, { node: string; pod: Pod }>()
+    const live = new Map<string, Pod>()
+    let n = 0
+    for (let step = 0; step < 400; step++) {
+      const op = rnd()
+      if (op < 0.3) {
+        const name = `p${n++}`
+        const p = pod(name, { cpu: pick(['100m', '300m', '700m', '1500m']), memory: pick(['64Mi', '256Mi', '1Gi']) })
+        live.set(`default/${name}`, p)
+        h.pod(p)
+      } else if (op < 0.45 && inFlight.size > 0) {
+        const [key, { node: on, pod: p }] = pick([...inFlight])
+        inFlight.delete(key)
+        h.actor.send({ type: 'BIND_SUCCEEDED', key })
+        const bound = { ...p, spec: { ...p.spec!, nodeName: on } }
+        live.set(key, bound)
+        h.pod(bound)
+      } else if (op < 0.55 && inFlight.size > 0) {
+        const [key] = pick([...inFlight])
+        inFlight.delete(key)
+        h.actor.send({ type: 'BIND_FAILED', key, reason: 'timeout', retryable: rnd() < 0.8 })
+      } else if (op < 0.65 && live.size > 0) {
+        const [key] = pick([...live])
+        live.delete(key)
+        inFlight.delete(key)
+        h.actor.send({ type: 'POD_REMOVED', key })
+      } else if (op < 0.75) {
+        const name = pick(['n1', 'n2', 'n3'])
+        if (rnd() < 0.3) h.actor.send({ type: 'NODE_REMOVED', name })
+        else h.nodes(node(name, { cpu: '2', memory: '4Gi', pods: '8', unschedulable: rnd() < 0.2 }))
+      } else {
+        h.clock.advance(Math.floor(rnd() * 5000))
+      }
+      for (const c of h.take()) {
+        if (c.type !== 'BindPod') continue
+        const key = `${c.namespace}/${c.name}`
+        assert.not.ok(inFlight.has(key), `seed ${seed} step ${step}: second BindPod for ${key} while one is in flight`)
+        inFlight.set(key, { node: c.nodeName, pod: live.get(key)! })
+      }
+      const ctx = h.ctx()
+      assert.equal(ctx.active, [], 'a cycle drains the active queue')
+      const usage = new Map<string, { pods: number; cpu: number; mem: number }>()
+      for (const [key, entry] of tableEntries(ctx.pods)) {
+        const want = entry.pod.spec?.nodeName ?? lookup(ctx.assumed, key)?.nodeName
+        assert.is(entry.countedOn, want, `seed ${seed} step ${step}: ${key} counted on ${entry.countedOn}, want ${want}`)
+        if (!want) continue
+        const u = usage.get(want) ?? { pods: 0, cpu: 0, mem: 0 }
+        const r = podRequests(entry.pod)
+        usage.set(want, { pods: u.pods + 1, cpu: u.cpu + r.milliCpu, mem: u.mem + r.memory })
+      }
+      const kept = Object.fromEntries(tableEntries(ctx.usage).map(([k, u]) => [k, { pods: u.pods, cpu: u.requested.milliCpu, mem: u.requested.memory }]))
+      assert.equal(kept, Object.fromEntries(usage), `seed ${seed} step ${step}: usage`)
+      for (const [name, u] of usage) {
+        assert.ok(u.pods <= 8 && u.cpu <= 2000 && u.mem <= 4 * 1024 ** 3, `seed ${seed} step ${step}: ${name} overcommitted ${JSON.stringify(u)}`)
+      }
+    }
+  }
 })
 
 test.run()
