@@ -35,7 +35,7 @@ export function logger(id: string): Logger {
   const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < threshold) return
     const kv = fields ? Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}=${fmt(v)}`).join('') : ''
-    sink(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${id} ${msg.replace(/\n/g, ' ')}${kv}`)
+    sink(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${id || 'kstate'} ${msg.replace(/\n/g, ' ')}${kv}`)
   }
   return {
     id,

@@ -1,5 +1,5 @@
 import type { ContainerState, ContainerStateTerminated, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js'
-import { assign, emit, enqueueActions, sendParent, setup, type ActorRefFrom } from 'xstate'
+import { assign, enqueueActions, sendParent, setup, type ActorRefFrom } from 'xstate'
 import {
   containerMachine,
   type ContainerCommand,
@@ -80,7 +80,7 @@ export type PodWorkerCommand =
   | ContainerCommand
   | { type: 'ReportStatus'; status: PodStatus; cause?: number }
   /** Every container has stopped after a deletion: the host deletes the object with grace 0 (uid precondition). */
-  | { type: 'PodTerminated'; namespace: string; name: string; uid: string }
+  | { type: 'PodTerminated'; namespace: string; name: string; uid: string; cause?: number }
 
 /** Where each event is handled; fails to compile when an event is added and not placed. */
 export const POD_WORKER_EVENT_HANDLERS: Record<PodWorkerEvent['type'], string> = {
@@ -549,7 +549,8 @@ export const podWorkerMachine = setup({
     }),
 
     confirmTermination: enqueueActions(({ context, enqueue }) => {
-      if (!context.gone) enqueue.emit({ type: 'PodTerminated', namespace: context.namespace, name: context.name, uid: context.uid })
+      if (context.gone) return
+      enqueue.emit({ type: 'PodTerminated', namespace: context.namespace, name: context.name, uid: context.uid, ...(context.cause !== undefined ? { cause: context.cause } : {}) })
     }),
   },
   guards: {

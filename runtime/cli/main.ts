@@ -26,7 +26,8 @@ program
   .option('--node-cpu <quantity>', 'cpu capacity of each node (default: the host\'s cores)')
   .option('--node-memory <quantity>', 'memory capacity of each node (default: the host\'s memory)')
   .option('--max-pods <n>', 'pods per node (kubelet --max-pods)', '110')
-  .option('--node-status-update-frequency <duration>', 'how often kubelets post node status', '10s')
+  .option('--node-status-update-frequency <duration>', 'how often kubelets compute node status (default 10s)')
+  .option('--node-status-report-frequency <duration>', 'how often kubelets post an unchanged node status (default 5m0s, or --node-status-update-frequency when only that is set)')
   .option('--node-lease-duration-seconds <n>', 'node Lease duration; kubelets renew every quarter of it', '40')
   .action(async (o) => (await import('./commands/up.js')).upCommand(o))
 
@@ -39,7 +40,8 @@ program
   .option('--cpu <quantity>', 'cpu capacity (default: the host\'s cores)')
   .option('--memory <quantity>', 'memory capacity (default: the host\'s memory)')
   .option('--max-pods <n>', 'pods this node runs at most', '110')
-  .option('--node-status-update-frequency <duration>', 'how often the kubelet posts node status', '10s')
+  .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (default 10s)')
+  .option('--node-status-report-frequency <duration>', 'how often the kubelet posts an unchanged node status (default 5m0s, or --node-status-update-frequency when only that is set)')
   .option('--node-lease-duration-seconds <n>', 'Lease duration; the kubelet renews every quarter of it', '40')
   .action(async (o) => (await import('./commands/node.js')).nodeCommand(o))
 

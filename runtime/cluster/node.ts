@@ -6,7 +6,7 @@ import { realClock, type Clock } from '../clock/clock.js'
 import { tailLog } from '../event-log/tail.js'
 import type { Logger } from '../log.js'
 import { connectNats, type NatsTarget } from '../nats/connect.js'
-import { startKubelet } from '../node/kubelet-host.js'
+import { startKubelet, type KubeletDeps } from '../node/kubelet-host.js'
 import { ClusterStore } from '../projections/cluster-store.js'
 import { CLUSTER_INFO_SUBJECT } from './control-plane.js'
 
@@ -16,7 +16,7 @@ export interface NodeOptions {
   /** The node's own directory (container logs, pid files). */
   dataDir: string
   capacity?: { cpu?: string; memory?: string; pods?: string }
-  flags?: { nodeStatusUpdateFrequencyMs?: number; nodeLeaseDurationSeconds?: number }
+  flags?: KubeletDeps['flags']
   clock?: Clock
   log: Logger
 }

@@ -4,25 +4,17 @@ import type { Pod } from 'kubernetes-types/core/v1.js'
 import type { Status } from 'kubernetes-types/meta/v1.js'
 import { decode, encode, failureStatus, kubeletSubject } from '../../events/index.js'
 import type { LogSink } from '../gateway/server.js'
+import { FOLLOW_KEEPALIVE_MS, type LogsReply, type LogsRequest, type LogsStreamMessage } from '../node/kubelet-host.js'
 
 /**
  * The api-server side of `GET …/pods/NAME/log`: like kube-apiserver proxying to the kubelet, it
  * asks the pod's node over NATS (`kstate.kubelet.<node>.logs`). Non-follow: one request, one reply
- * `{ ok, text }`. Follow: the request names a `stream` inbox; the kubelet answers `{ ok }`, then
- * publishes `{ chunk }` messages there and `{ end: true }` when the container is done; we publish
- * on `<stream>.cancel` when the client goes away.
+ * `{ ok, text }`. Follow: the request names a `stream` inbox; the kubelet answers with the log so
+ * far, then publishes `{ chunk }` messages there and `{ end: true }` when the container is done; we
+ * send keep-alives on `<stream>.keepalive` and publish on `<stream>.cancel` when the client goes away.
+ * The protocol is defined with the server side in runtime/node/kubelet-host.ts.
  */
-export interface LogsRequest {
-  namespace: string
-  name: string
-  container?: string
-  follow?: boolean
-  tailLines?: number
-  stream?: string
-}
-
-type LogsReply = { ok: true; text?: string } | { ok: false; status: Status }
-type StreamMsg = { chunk: string } | { end: true }
+type StreamMsg = LogsStreamMessage
 
 export async function fetchPodLogs(
   nc: NatsConnection,
@@ -51,6 +43,7 @@ export async function fetchPodLogs(
     }
   }
   const stream = createInbox()
+  const keepalive = setInterval(() => nc.publish(`${stream}.keepalive`, new Uint8Array()), FOLLOW_KEEPALIVE_MS / 3)
   const done = new Promise<void>((resolve) => {
     const sub = nc.subscribe(stream, {
       callback: (_err, m) => {
@@ -82,11 +75,15 @@ export async function fetchPodLogs(
     const r = decode<LogsReply>(m.data)
     if (!r.ok) {
       nc.publish(`${stream}.cancel`, new Uint8Array())
+      clearInterval(keepalive)
       return r.status
     }
+    if (r.text) sink.write(r.text)
   } catch (e) {
+    clearInterval(keepalive)
     return failureStatus('ServiceUnavailable', `node ${node} did not answer for the logs of ${name}: ${(e as Error).message}`)
   }
   await done
+  clearInterval(keepalive)
   return undefined
 }

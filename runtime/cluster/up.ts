@@ -5,7 +5,7 @@ import { startNatsServer, type RunningNatsServer } from '../nats/server.js'
 import { startControlPlane, type ControlPlane } from './control-plane.js'
 import { dataDirPaths, loadOrCreateCredentials, writeEndpoints } from './data-dir.js'
 import { writeKubeconfig } from './kubeconfig.js'
-import { startNode, type RunningNode } from './node.js'
+import { startNode, type NodeOptions, type RunningNode } from './node.js'
 import { loadOrCreateTls } from './tls.js'
 
 export interface UpOptions {
@@ -15,7 +15,7 @@ export interface UpOptions {
   /** An external NATS (with JetStream); without it, nats-server is started from nats.conf. */
   natsUrl?: string
   capacity?: { cpu?: string; memory?: string; pods?: string }
-  nodeFlags?: { nodeStatusUpdateFrequencyMs?: number; nodeLeaseDurationSeconds?: number }
+  nodeFlags?: NodeOptions['flags']
   log: Logger
 }
 

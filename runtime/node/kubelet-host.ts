@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statfsSync, statSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statfsSync, statSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { Kvm, type KV } from '@nats-io/kv'
@@ -129,6 +129,7 @@ interface Worker {
 class PodWriter {
   private status?: { status: PodStatus; cause?: number }
   private deleteUid?: string
+  private deleteCause?: number
   private busy = false
   closed = false
 
@@ -144,8 +145,9 @@ class PodWriter {
     this.status = { status, cause }
     void this.drain()
   }
-  confirmDeletion(uid: string): void {
+  confirmDeletion(uid: string, cause?: number): void {
     this.deleteUid = uid
+    this.deleteCause = cause
     void this.drain()
   }
 
@@ -160,7 +162,7 @@ class PodWriter {
           ? { verb: 'updateStatus', resource: 'pods', namespace: this.ns, name: this.name, status: s.status }
           : { verb: 'delete', resource: 'pods', namespace: this.ns, name: this.name, gracePeriodSeconds: 0, uid: this.deleteUid }
         if (s) this.status = undefined
-        const res = await this.request(req, s?.cause)
+        const res = await this.request(req, s ? s.cause : this.deleteCause)
         const code = res.ok ? 200 : (res.status.code ?? 500)
         if (res.ok || code === 404 || code === 409 || (code >= 400 && code < 500 && code !== 429)) {
           if (!res.ok) this.log[code === 404 || code === 409 ? 'info' : 'error'](`${req.verb} refused`, { code, reason: res.status.message })
@@ -319,7 +321,7 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
         return w.writer.putStatus(cmd.status, cmd.cause)
       case 'PodTerminated':
         w.log.info('all containers stopped; confirming deletion')
-        return w.writer.confirmDeletion(cmd.uid)
+        return w.writer.confirmDeletion(cmd.uid, cmd.cause)
     }
   }
 
@@ -342,6 +344,8 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
         if (s.status !== 'done') return
         workers.delete(uid)
         if (byName.get(podKey(ns, name)) === w) byName.delete(podKey(ns, name))
+        // Every process has exited and the pod is being removed: its logs go with it, as on a real node.
+        rmSync(podDir, { recursive: true, force: true })
       },
       error: (e) => wlog.error('pod worker failed', { error: e }),
     })
@@ -364,7 +368,7 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
     if (!w) {
       if (isTerminal(pod)) {
         // Finished before this kubelet saw it (e.g. before a restart): nothing runs; confirm a deletion.
-        if (deleting && uid) new PodWriter(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '', request, sleep, log).confirmDeletion(uid)
+        if (deleting && uid) new PodWriter(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '', request, sleep, log).confirmDeletion(uid, ch.rev)
         return
       }
       w = startWorker(pod, ch.rev)

@@ -3,7 +3,7 @@ import { dataDirPaths, readCredentials, readEndpoints } from '../../cluster/data
 import { startNode } from '../../cluster/node.js'
 import { parseNatsUrl, type NatsTarget } from '../../nats/connect.js'
 import { parseDuration } from '../duration.js'
-import { intOption, rootLogger, runUntilSignal } from './process.js'
+import { intOption, kubeletFlags, rootLogger, runUntilSignal } from './process.js'
 
 export async function nodeCommand(o: {
   name: string
@@ -12,7 +12,8 @@ export async function nodeCommand(o: {
   cpu?: string
   memory?: string
   maxPods: string
-  nodeStatusUpdateFrequency: string
+  nodeStatusUpdateFrequency?: string
+  nodeStatusReportFrequency?: string
   nodeLeaseDurationSeconds: string
 }): Promise<void> {
   const log = rootLogger()
@@ -29,10 +30,7 @@ export async function nodeCommand(o: {
     nats,
     dataDir: join(dataDirPaths(o.dataDir).nodes, o.name),
     capacity: { cpu: o.cpu, memory: o.memory, pods: String(intOption(o.maxPods, 'max-pods', 1)) },
-    flags: {
-      nodeStatusUpdateFrequencyMs: parseDuration(o.nodeStatusUpdateFrequency),
-      nodeLeaseDurationSeconds: intOption(o.nodeLeaseDurationSeconds, 'node-lease-duration-seconds', 1),
-    },
+    flags: kubeletFlags(o, parseDuration),
     log,
   })
   runUntilSignal(log, () => node.stop())

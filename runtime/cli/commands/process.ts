@@ -37,3 +37,12 @@ export function intOption(v: string, name: string, min = 0): number {
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${v}"`)
   return n
 }
+
+/** The kubelet's status flags; unset ones stay undefined so the kubelet applies Kubernetes' defaulting between them. */
+export function kubeletFlags(o: { nodeStatusUpdateFrequency?: string; nodeStatusReportFrequency?: string; nodeLeaseDurationSeconds: string }, parse: (d: string) => number) {
+  return {
+    nodeStatusUpdateFrequencyMs: o.nodeStatusUpdateFrequency ? parse(o.nodeStatusUpdateFrequency) : undefined,
+    nodeStatusReportFrequencyMs: o.nodeStatusReportFrequency ? parse(o.nodeStatusReportFrequency) : undefined,
+    nodeLeaseDurationSeconds: intOption(o.nodeLeaseDurationSeconds, 'node-lease-duration-seconds', 1),
+  }
+}

@@ -1,7 +1,7 @@
 import { relative } from 'node:path'
 import { up } from '../../cluster/up.js'
 import { parseDuration } from '../duration.js'
-import { intOption, rootLogger, runUntilSignal } from './process.js'
+import { intOption, kubeletFlags, rootLogger, runUntilSignal } from './process.js'
 
 export async function upCommand(o: {
   nodes: string
@@ -11,7 +11,8 @@ export async function upCommand(o: {
   nodeCpu?: string
   nodeMemory?: string
   maxPods: string
-  nodeStatusUpdateFrequency: string
+  nodeStatusUpdateFrequency?: string
+  nodeStatusReportFrequency?: string
   nodeLeaseDurationSeconds: string
 }): Promise<void> {
   const log = rootLogger()
@@ -21,13 +22,11 @@ export async function upCommand(o: {
     apiPort: intOption(o.apiPort, 'api-port'),
     natsUrl: o.natsUrl,
     capacity: { cpu: o.nodeCpu, memory: o.nodeMemory, pods: String(intOption(o.maxPods, 'max-pods', 1)) },
-    nodeFlags: {
-      nodeStatusUpdateFrequencyMs: parseDuration(o.nodeStatusUpdateFrequency),
-      nodeLeaseDurationSeconds: intOption(o.nodeLeaseDurationSeconds, 'node-lease-duration-seconds', 1),
-    },
+    nodeFlags: kubeletFlags(o, parseDuration),
     log,
   })
   runUntilSignal(log, () => cluster.stop())
-  const kc = relative(process.cwd(), cluster.kubeconfig) || cluster.kubeconfig
+  const rel = relative(process.cwd(), cluster.kubeconfig)
+  const kc = rel.startsWith('..') ? cluster.kubeconfig : rel
   process.stdout.write(`kstate cluster ready: API ${cluster.apiUrl} (${cluster.nodes.length} nodes); kubeconfig ${kc}\n`)
 }

@@ -96,7 +96,7 @@ test('grace 0 kills at once; a shorter second STOP brings SIGKILL forward', () =
 })
 
 test('with a back-off the spawn waits; STOP during the wait cancels without a process', () => {
-  const { clock, actor, types } = start(20_000)
+  const { clock, types } = start(20_000)
   assert.equal(types(), [])
   clock.advance(19_999)
   assert.equal(types(), [])

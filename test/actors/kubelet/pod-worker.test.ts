@@ -208,7 +208,7 @@ test('deletion: SIGTERM, then SIGKILL exactly after the grace period; then the f
   assert.is(w.state(), 'Terminated')
   assert.is(w.spawns().length, 1, 'nothing restarts while terminating')
   const last = w.out.at(-1)!
-  assert.equal(last, { type: 'PodTerminated', namespace: 'default', name: 'web', uid: UID })
+  assert.equal(last, { type: 'PodTerminated', namespace: 'default', name: 'web', uid: UID, cause: 9 })
   const final = w.out.at(-2)!
   assert.is(final.type, 'ReportStatus')
   if (final.type !== 'ReportStatus') return
