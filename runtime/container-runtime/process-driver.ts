@@ -156,12 +156,37 @@ function startErrorMessage(file: string, err: NodeJS.ErrnoException): string {
   return `exec: "${file}": ${err.message}`
 }
 
+/**
+ * A pid file holds `<pid> <start> <boot id>` on one line (plain, so the watchdog shell can read it):
+ * `start` is field 22 of /proc/<pid>/stat (clock ticks since boot), which tells the process from a
+ * later one with the same pid.
+ */
 interface PidRecord {
   pid: number
-  /** Field 22 of /proc/<pid>/stat (clock ticks since boot): tells the process from a later one with the same pid. */
   start: number
   boot: string
 }
+const formatPidRecord = (r: PidRecord) => `${r.pid} ${r.start} ${r.boot}\n`
+function parsePidRecord(text: string): PidRecord | undefined {
+  const [pid, start, boot = ''] = text.trim().split(/\s+/)
+  const r = { pid: Number(pid), start: Number(start), boot }
+  return Number.isInteger(r.pid) && r.pid > 1 && Number.isFinite(r.start) ? r : undefined
+}
+
+/**
+ * The watchdog: a small shell in its own session whose stdin is a pipe from the node process.
+ * When the node dies, even by kill -9, the pipe closes, `read` returns, and it kills the process
+ * group of every container still listed in the pid directory. (On a clean stop the list is empty.)
+ */
+const WATCHDOG_SCRIPT = [
+  'read _ignored',
+  'for f in "$1"/*.pid; do',
+  '  [ -f "$f" ] || continue',
+  '  read pid start boot < "$f" || continue',
+  '  case "$pid" in ""|*[!0-9]*) continue;; esac',
+  '  kill -s KILL -- "-$pid" 2>/dev/null',
+  'done',
+].join('\n')
 
 interface ProcStat {
   pid: number
@@ -230,6 +255,7 @@ export class ProcessDriver implements ContainerDriver {
   private readonly pidDir: string
   private readonly hostPath: string
   private readonly boot = bootId()
+  private watchdog?: ChildProcess
 
   constructor(private readonly o: ProcessDriverOptions) {
     this.pidDir = join(o.dataDir, 'pids')
@@ -268,6 +294,7 @@ export class ProcessDriver implements ContainerDriver {
     if (!existsSync(req.workingDir) || !statSync(req.workingDir).isDirectory()) {
       return this.fail(id, `chdir to cwd ("${req.workingDir}") set in config.json failed: no such file or directory`)
     }
+    this.ensureWatchdog()
     let fd: number
     try {
       mkdirSync(dirname(req.logPath), { recursive: true })
@@ -315,12 +342,13 @@ export class ProcessDriver implements ContainerDriver {
 
   async stopAll(graceMs = 2000): Promise<void> {
     const live = [...this.entries.keys()]
-    if (live.length === 0) return
-    for (const id of live) this.signal(id, 'SIGTERM')
     const all = Promise.all(live.map((id) => this.entries.get(id)?.exited ?? Promise.resolve()))
-    if (await within(all, graceMs)) return
-    for (const id of live) this.signal(id, 'SIGKILL')
-    await within(all, 5000)
+    for (const id of live) this.signal(id, 'SIGTERM')
+    if (live.length > 0 && !(await within(all, graceMs))) {
+      for (const id of live) this.signal(id, 'SIGKILL')
+      await within(all, 5000)
+    }
+    this.stopWatchdog()
   }
 
   async reapOrphans(): Promise<number> {
@@ -344,12 +372,12 @@ export class ProcessDriver implements ContainerDriver {
       const path = join(this.pidDir, f)
       let rec: PidRecord | undefined
       try {
-        rec = JSON.parse(readFileSync(path, 'utf8')) as PidRecord
+        rec = parsePidRecord(readFileSync(path, 'utf8'))
       } catch {
         rec = undefined
       }
       rmSync(path, { force: true })
-      if (!rec || !Number.isInteger(rec.pid) || rec.pid <= 1) continue
+      if (!rec) continue
       if (!hasProc) {
         if (killGroup(rec.pid, 'SIGKILL')) killed++
         continue
@@ -371,6 +399,28 @@ export class ProcessDriver implements ContainerDriver {
     return killed
   }
 
+  private ensureWatchdog(): void {
+    if (this.watchdog && this.watchdog.exitCode === null && this.watchdog.signalCode === null) return
+    try {
+      mkdirSync(this.pidDir, { recursive: true })
+      const w = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'kstate-watchdog', this.pidDir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true })
+      w.on('error', (e) => this.o.log?.warn('container watchdog failed', { error: e }))
+      w.stdin?.on('error', () => {})
+      w.unref()
+      // An idle pipe must not keep the node's event loop alive.
+      ;(w.stdin as unknown as { _handle?: { unref?: () => void } } | null)?._handle?.unref?.()
+      this.watchdog = w
+    } catch (e) {
+      this.o.log?.warn('container watchdog not started', { error: e })
+    }
+  }
+
+  /** Ends the watchdog (on a clean stop, after every container has exited). */
+  private stopWatchdog(): void {
+    this.watchdog?.stdin?.end()
+    this.watchdog = undefined
+  }
+
   private pidFile(id: string): string {
     return join(this.pidDir, `${id}.pid`)
   }
@@ -378,8 +428,7 @@ export class ProcessDriver implements ContainerDriver {
   private writePidFile(id: string, pid: number): void {
     try {
       mkdirSync(this.pidDir, { recursive: true })
-      const rec: PidRecord = { pid, start: readProcStat(pid)?.start ?? 0, boot: this.boot }
-      writeFileSync(this.pidFile(id), JSON.stringify(rec))
+      writeFileSync(this.pidFile(id), formatPidRecord({ pid, start: readProcStat(pid)?.start ?? 0, boot: this.boot }))
     } catch (e) {
       this.o.log?.warn('cannot write pid file', { container: id, error: e })
     }

@@ -12,6 +12,7 @@ import { mergePatch } from './merge-patch.js'
 import { fieldOf, matches, parseSelector, SelectorError } from './selectors.js'
 import { apiResourceList, apiVersions, versionInfo } from './discovery.js'
 import { nodeTable, podTable, wantsTable } from './table.js'
+import { openapiV3CoreV1, openapiV3Root } from './openapi.js'
 
 /** Kubernetes' default request body limit (3 MiB): larger bodies answer 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024
@@ -242,6 +243,8 @@ export function createGateway(deps: GatewayDeps): Server {
     if (path === '/api') return send(res, 200, apiVersions(req.headers.host ?? ''))
     if (path === '/apis') return send(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] })
     if (path === '/api/v1') return send(res, 200, apiResourceList())
+    if (path === '/openapi/v3') return send(res, 200, openapiV3Root())
+    if (path === '/openapi/v3/api/v1') return send(res, 200, openapiV3CoreV1())
     if (path === '/kstate/v1/events') return handleEvents(req, res, url.searchParams)
     const parts = path.split('/').slice(1).map(decodeURIComponent)
     if (parts[0] === 'api' && parts[1] === 'v1') {
