@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -196,6 +197,30 @@ test('a restarted node kills the process groups a killed run left behind', async
   await s.waitFor(() => !alive(started.pid) && !alive(child))
   assert.not.ok(existsSync(join(s.dir, 'pids', 'c13.pid')))
   assert.is(await next.reapOrphans(), 0)
+})
+
+test('kill -9 of the node process: its watchdog kills the containers, no restart needed', async () => {
+  const s = setup()
+  const driverUrl = new URL('../../../runtime/container-runtime/process-driver.ts', import.meta.url).href
+  const script = `
+    import { ProcessDriver } from ${JSON.stringify(driverUrl)}
+    const d = new ProcessDriver({ dataDir: ${JSON.stringify(s.dir)}, apiHost: '127.0.0.1', apiPort: 1 })
+    d.onEvent((e) => console.log(JSON.stringify(e)))
+    d.spawn(${JSON.stringify(s.req('c16', ['sh', '-c', `sleep 1000 & echo $! > ${s.dir}/c16.child; wait`]))})
+    setInterval(() => {}, 1000)`
+  const node = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  node.stdout!.on('data', (d) => (out += d))
+  try {
+    await s.waitFor(() => out.includes('STARTED') && existsSync(`${s.dir}/c16.child`) && readFileSync(`${s.dir}/c16.child`, 'utf8').endsWith('\n'), 10_000)
+    const main = (JSON.parse(out.split('\n')[0]) as { pid: number }).pid
+    const child = Number(readFileSync(`${s.dir}/c16.child`, 'utf8'))
+    assert.ok(alive(main) && alive(child))
+    node.kill('SIGKILL')
+    await s.waitFor(() => !alive(main) && !alive(child))
+  } finally {
+    node.kill('SIGKILL')
+  }
 })
 
 test('stopAll: SIGTERM to all, SIGKILL to whoever ignores it after the grace', async () => {
