@@ -4,7 +4,7 @@
  * events with the same number in flight, in the same run. Also etcd 3.4 puts of the same payloads
  * (Debian `etcd-server`), printed on its own line for RESULTS.md.
  *
- *   npm run bench -- api-write [--pods 20000] [--concurrency 256] [--no-etcd]
+ *   npm run bench -- api-write [--seconds 10] [--pods 20000] [--concurrency 256] [--no-etcd] [--no-wrk]
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { spawn } from 'node:child_process'
@@ -28,6 +28,8 @@ const arg = (name: string, dflt: number) => {
 const PODS = arg('pods', 20_000)
 const CONCURRENCY = arg('concurrency', 256)
 const WITH_ETCD = !process.argv.includes('--no-etcd')
+const WITH_WRK = !process.argv.includes('--no-wrk')
+const SECONDS = arg('seconds', 10)
 
 setLogLevel('warn')
 const log = logger('bench')
@@ -58,6 +60,28 @@ function podEvent(i: number): LogEvent {
       },
     },
   }
+}
+
+/**
+ * The HTTP load comes from wrk (Debian's package, C and epoll) when installed: a Node client on the
+ * same 2-core machine spends as much CPU on TLS and HTTP as the server does, and would measure the
+ * client. Without wrk, a Node worker thread generates the load (and the figure is lower).
+ */
+function wrkLoad(url: string, token: string, seconds: number, prefix: string): Promise<{ ok: number; failed: number; secs: number } | undefined> {
+  const script = new URL('./wrk-create-pods.lua', import.meta.url).pathname
+  return new Promise((resolve) => {
+    const p = spawn('wrk', ['-t', '2', '-c', String(CONCURRENCY), '-d', `${seconds}s`, '-s', script, url, '--', token, prefix], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    p.stdout.on('data', (d) => (out += d))
+    p.on('error', () => resolve(undefined))
+    p.on('close', () => {
+      const m = /WRK (\{.*\})/.exec(out)
+      if (!m) return resolve(undefined)
+      const r = JSON.parse(m[1]) as { created: number; failed: number; seconds: number; p50ms: number; p99ms: number }
+      console.log(`wrk: ${r.created} created, ${r.failed} failed in ${r.seconds.toFixed(1)} s; latency p50 ${r.p50ms.toFixed(1)} ms, p99 ${r.p99ms.toFixed(1)} ms`)
+      resolve({ ok: r.created, failed: r.failed, secs: r.seconds })
+    })
+  })
 }
 
 async function httpLoad(url: string, token: string, ca: string, total: number, prefix: string): Promise<{ ok: number; failed: number; secs: number }> {
@@ -132,13 +156,15 @@ try {
   const tls = await loadOrCreateTls(dir)
   const cp = await startControlPlane({ nats: target, apiPort: 0, adminToken: 'bench-token', tls, scheduler: false, log })
   await httpLoad(cp.apiUrl, 'bench-token', tls.ca, 1_000, 'warm') // JIT and connection warm-up
-  const api = await httpLoad(cp.apiUrl, 'bench-token', tls.ca, PODS, 'pod')
-  if (api.failed > 0) throw new Error(`${api.failed} of ${PODS} creates failed`)
+  const viaWrk = WITH_WRK ? await wrkLoad(cp.apiUrl, 'bench-token', SECONDS, 'wrk') : undefined
+  const api = viaWrk ?? (await httpLoad(cp.apiUrl, 'bench-token', tls.ca, PODS, 'pod'))
+  console.log(`load generator: ${viaWrk ? `wrk, ${SECONDS} s` : `Node worker thread, ${PODS} pods`}`)
+  if (api.failed > 0) throw new Error(`${api.failed} creates failed`)
   const kstatePerSec = api.ok / api.secs
   await cp.stop()
   const rawPerSec = await rawJetStream(PODS)
   const etcd = WITH_ETCD ? await etcdPuts(PODS) : undefined
-  console.log(`pods: ${PODS}, in flight: ${CONCURRENCY}`)
+  console.log(`in flight: ${CONCURRENCY}; baselines publish ${PODS} payloads`)
   console.log(`kstate HTTP → api-server → log: ${kstatePerSec.toFixed(0)} pods/s`)
   console.log(`raw JetStream publish (same payloads): ${rawPerSec.toFixed(0)} msgs/s`)
   if (etcd !== undefined) console.log(`etcd 3.4 put (same payloads, JSON): ${etcd.toFixed(0)} puts/s; kstate/etcd ratio ${(kstatePerSec / etcd).toFixed(2)}`)

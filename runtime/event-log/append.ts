@@ -22,21 +22,10 @@ export const isLogConflict = (e: unknown): e is LogConflictError => e instanceof
  */
 export async function appendEvent(js: JetStreamClient, subject: string, event: LogEvent, expectedRev: number, msgID?: string): Promise<number> {
   try {
-    // nats.js builds its timeout and request errors eagerly, stack traces included, on every
-    // publish: measured at ~10% of the api-server's CPU under write load. Their stacks would only
-    // show nats.js internals, so they are captured without frames.
-    const limit = Error.stackTraceLimit
-    Error.stackTraceLimit = 0
-    let pending: Promise<{ seq: number }>
-    try {
-      pending = js.publish(subject, encodeEvent(event), {
-        expect: { lastSubjectSequence: expectedRev },
-        ...(msgID ? { msgID } : {}),
-      })
-    } finally {
-      Error.stackTraceLimit = limit
-    }
-    const ack = await pending
+    const ack = await js.publish(subject, encodeEvent(event), {
+      expect: { lastSubjectSequence: expectedRev },
+      ...(msgID ? { msgID } : {}),
+    })
     return ack.seq
   } catch (e) {
     if (e instanceof JetStreamApiError && (e.code === JetStreamApiCodes.StreamWrongLastSequence || e.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)) {

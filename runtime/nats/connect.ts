@@ -29,5 +29,8 @@ export async function connectNats(target: NatsTarget, name: string): Promise<Nat
     // A restarting nats-server (fault injection, restarts) must not end the process.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
+    // nats.js otherwise builds a RequestError and a TimeoutError, stack included, for every request
+    // and JetStream publish in case it fails: measured at ~5% of the api-server's CPU under writes.
+    noAsyncTraces: true,
   })
 }
