@@ -61,6 +61,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['wide', 'json', 'yaml', 'name']))
   .option('-A, --all-namespaces', 'list across all namespaces', false)
   .option('-l, --selector <selector>', 'label selector, e.g. app=web')
+  .option('-w, --watch', 'after listing, watch for changes', false)
   .addOption(namespaceOption())
   .addOption(kubeconfigOption())
   .action(async (resource, name, o) => (await import('./commands/get.js')).getCommand(resource, name, o))

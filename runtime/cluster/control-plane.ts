@@ -14,6 +14,7 @@ import { connectNats, type NatsTarget } from '../nats/connect.js'
 import { ClusterStore } from '../projections/cluster-store.js'
 import { startScheduler } from '../scheduler/host.js'
 import { streamEvents } from './events-feed.js'
+import { changesSince } from './history.js'
 import { fetchPodLogs } from './pod-logs.js'
 import type { ServingTls } from './tls.js'
 
@@ -76,6 +77,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     adminToken: o.adminToken,
     podLogs: (pod, opts, sink, signal) => fetchPodLogs(nc, pod, opts, sink, signal),
     events: (opts, write, signal) => streamEvents(js, opts, write, signal),
+    changesSince: (resource, afterRev, emit, signal) => changesSince(js, resource, afterRev, emit, signal),
     tls: o.tls,
     log: log.child('gateway'),
   })

@@ -8,6 +8,7 @@ import { failureStatus, type ApiRequest, type ApiResponse, type Resource } from 
 import type { ApiClient } from '../api/client.js'
 import type { Logger } from '../log.js'
 import { objectStoreKey, type ClusterStore } from '../projections/cluster-store.js'
+import type { ObjectChange } from '../projections/types.js'
 import { mergePatch } from './merge-patch.js'
 import { fieldOf, matches, parseSelector, SelectorError } from './selectors.js'
 import { apiResourceList, apiVersions, versionInfo } from './discovery.js'
@@ -28,6 +29,8 @@ export interface GatewayDeps {
   adminToken: string
   /** Fetches a pod's container log from its node; follow streams until the container ends or `signal` aborts. */
   podLogs(pod: Pod, opts: { container?: string; follow: boolean; tailLines?: number }, sink: LogSink, signal: AbortSignal): Promise<Status | undefined>
+  /** Changes of a resource after `afterRev` replayed from the log, then live (watches from an older resourceVersion). */
+  changesSince(resource: Resource, afterRev: number, emit: (c: ObjectChange<Pod | Node>) => void, signal: AbortSignal): Promise<void>
   /** Streams the event log as rows from `since`; with follow, until `signal` aborts. */
   events(opts: { since: number; until?: number; follow: boolean }, write: (row: object) => void, signal: AbortSignal): Promise<void>
   /** Serving certificate and key (PEM): the API is HTTPS only, as kube-apiserver. */
@@ -123,7 +126,65 @@ export function createGateway(deps: GatewayDeps): Server {
     return resource === 'pods' ? podTable(items as Pod[], Date.now(), rv, inc) : nodeTable(items as Node[], Date.now(), rv, inc)
   }
 
+  function selector(r: Route, q: URLSearchParams) {
+    const labels = parseSelector(q.get('labelSelector'))
+    const fields = parseSelector(q.get('fieldSelector'))
+    return (o: Pod | Node) =>
+      (r.namespace === undefined || o.metadata?.namespace === r.namespace) &&
+      (r.name === undefined || o.metadata?.name === r.name) &&
+      matches(labels, (k) => o.metadata?.labels?.[k]) &&
+      matches(fields, (k) => fieldOf(o as never, k))
+  }
+
+  /**
+   * `?watch=true`: one JSON watch event per line. Without a resourceVersion (or "0") the current
+   * objects come first as ADDED; from a resourceVersion, exactly the changes after it (replayed
+   * from the log when older than the projection), then live changes until the client leaves or
+   * `timeoutSeconds` passes.
+   */
+  async function watch(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams) {
+    const match = selector(r, q)
+    const rvParam = q.get('resourceVersion')
+    const from = rvParam && rvParam !== '0' ? Number(rvParam) : undefined
+    if (from !== undefined && (!Number.isInteger(from) || from < 0)) throw new HttpError(failureStatus('BadRequest', `invalid resourceVersion "${rvParam}"`))
+    const asTable = wantsTable(req.headers.accept)
+    const ac = new AbortController()
+    res.on('close', () => ac.abort())
+    const timeout = Number(q.get('timeoutSeconds') ?? 0)
+    const timer = timeout > 0 ? setTimeout(() => ac.abort(), timeout * 1000) : undefined
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' })
+    const write = (type: string, obj: Pod | Node) => {
+      const object = asTable ? (table(req, q, r.resource, [obj]) as object) : obj
+      res.write(JSON.stringify({ type, object }) + '\n')
+    }
+    const onChange = (c: ObjectChange<Pod | Node>) => {
+      const before = c.previous !== undefined && match(c.previous)
+      if (c.type === 'DELETED') return void (before && write('DELETED', c.object))
+      const now = match(c.object)
+      // An object entering or leaving a selector's scope is ADDED or DELETED for this watcher.
+      if (now) write(before ? 'MODIFIED' : 'ADDED', c.object)
+      else if (before) write('DELETED', c.object)
+    }
+    const informer = (r.resource === 'pods' ? store.pods : store.nodes) as unknown as { changes$: import('rxjs').Observable<ObjectChange<Pod | Node>> }
+    if (from === undefined || from >= store.rev) {
+      const sub = informer.changes$.subscribe((c) => {
+        if (c.event === undefined) {
+          if (from === undefined && match(c.object)) write('ADDED', c.object)
+          return
+        }
+        if (from === undefined || c.rev > from) onChange(c)
+      })
+      await new Promise<void>((resolve) => (ac.signal.aborted ? resolve() : ac.signal.addEventListener('abort', () => resolve(), { once: true })))
+      sub.unsubscribe()
+    } else {
+      await deps.changesSince(r.resource, from, onChange, ac.signal)
+    }
+    if (timer) clearTimeout(timer)
+    res.end()
+  }
+
   function list(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams) {
+    if (q.get('watch') === 'true' || q.get('watch') === '1') return watch(req, res, r, q)
     const labels = parseSelector(q.get('labelSelector'))
     const fields = parseSelector(q.get('fieldSelector'))
     const items = (r.resource === 'pods' ? store.pods.list() : store.nodes.list()) as (Pod | Node)[]

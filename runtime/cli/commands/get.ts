@@ -1,5 +1,6 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
-import { callJson } from '../http.js'
+import { createInterface } from 'node:readline'
+import { call, callJson } from '../http.js'
 import { nodeHeaders, nodeRow } from '../print/nodes.js'
 import { asList, formatObject } from '../print/output.js'
 import { podHeaders, podRow } from '../print/pods.js'
@@ -11,7 +12,7 @@ type List<T> = { items: T[]; metadata?: { resourceVersion?: string } }
 export async function getCommand(
   resourceArg: string,
   name: string | undefined,
-  o: ClientOptions & { output?: string; allNamespaces: boolean; selector?: string },
+  o: ClientOptions & { output?: string; allNamespaces: boolean; selector?: string; watch?: boolean },
 ): Promise<void> {
   const cfg = clientConfig(o)
   const resource = resourceOf(resourceArg)
@@ -35,15 +36,28 @@ export async function getCommand(
     process.stdout.write(items.map((i) => `${resource === 'pods' ? 'pod' : 'node'}/${i.metadata?.name}\n`).join(''))
     return
   }
-  if (items.length === 0) {
+  const wide = out === 'wide'
+  const row = (obj: Pod | Node) =>
+    resource === 'pods' ? podRow(obj as Pod, Date.now(), { wide, allNamespaces: all }) : nodeRow(obj as Node, Date.now(), { wide })
+  if (items.length === 0 && !o.watch) {
     process.stderr.write(resource === 'nodes' ? 'No resources found\n' : all ? 'No resources found\n' : `No resources found in ${cfg.namespace} namespace.\n`)
     return
   }
-  const wide = out === 'wide'
-  const now = Date.now()
-  const table =
-    resource === 'pods'
-      ? formatTable(podHeaders(wide, all), (items as Pod[]).map((p) => podRow(p, now, { wide, allNamespaces: all })))
-      : formatTable(nodeHeaders(wide), (items as Node[]).map((n) => nodeRow(n, now, { wide })))
+  const headers = resource === 'pods' ? podHeaders(wide, all) : nodeHeaders(wide)
+  const table = formatTable(headers, items.map(row))
   process.stdout.write(table.endsWith('\n') ? table : table + '\n')
+  if (!o.watch) return
+  // Like kubectl get -w: changes after the list's resourceVersion, one row each, aligned to the header.
+  const widths = table.split('\n')[0].match(/\S+(\s+\S+)*?(\s{3,}|$)/g)?.map((h) => h.length) ?? []
+  const q = new URLSearchParams({ watch: 'true', resourceVersion: rv || '0' })
+  if (o.selector) q.set('labelSelector', o.selector)
+  if (name) q.set('fieldSelector', `metadata.name=${name}`)
+  const base = all ? '/api/v1/pods' : objectPath(resource, cfg.namespace)
+  const res = await call(cfg, 'GET', `${base}?${q}`)
+  for await (const line of createInterface({ input: res })) {
+    if (!line.trim()) continue
+    const ev = JSON.parse(line) as { type: string; object: Pod | Node }
+    const cells = row(ev.object)
+    process.stdout.write(cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(Math.max(widths[i] ?? 0, c.length + 3)) : c)).join('') + '\n')
+  }
 }
