@@ -33,3 +33,19 @@ export interface ApiEnvelope {
 export type ApiResponse =
   | { ok: true; code: number; object: unknown; rev: number }
   | { ok: false; status: Status }
+
+/** One event of the log as `GET /kstate/v1/events` streams it and `kstate events` lists it. */
+export interface EventRow {
+  /** The log revision (JetStream sequence). */
+  rev: number
+  /** Domain event name, e.g. `PodBound`. */
+  type: string
+  /** The object it changed, as `objectKey` names it: `pod/default/web-1`, `node/n1`. */
+  object: string
+  /** Who caused it: `admin`, `system:kube-scheduler`, `system:node:node-1`. */
+  by: string
+  /** Revision of the event that triggered this one. */
+  cause?: number
+  /** Epoch ms of the append. */
+  at: number
+}

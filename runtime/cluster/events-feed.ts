@@ -1,16 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream'
-import { logResourceFilter, objectKey, parseLogSubject, type LogEvent, type Recorded } from '../../events/index.js'
+import { logResourceFilter, objectKey, parseLogSubject, type EventRow, type LogEvent, type Recorded } from '../../events/index.js'
 import { tailLog } from '../event-log/tail.js'
-
-/** One row of `kstate events`: the log as a user reads it. */
-export interface EventRow {
-  rev: number
-  type: string
-  object: string
-  by: string
-  cause?: number
-  at: number
-}
 
 export function eventRow(rec: Recorded<LogEvent>): EventRow {
   const ref = parseLogSubject(rec.subject)

@@ -2,9 +2,8 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { createInbox } from '@nats-io/transport-node'
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import type { Status } from 'kubernetes-types/meta/v1.js'
-import { decode, encode, failureStatus, kubeletSubject } from '../../events/index.js'
+import { decode, encode, failureStatus, FOLLOW_KEEPALIVE_MS, kubeletSubject, type LogsReply, type LogsRequest, type LogsStreamMessage } from '../../events/index.js'
 import type { LogSink } from '../gateway/server.js'
-import { FOLLOW_KEEPALIVE_MS, type LogsReply, type LogsRequest, type LogsStreamMessage } from '../node/kubelet-host.js'
 
 /**
  * The api-server side of `GET …/pods/NAME/log`: like kube-apiserver proxying to the kubelet, it
@@ -12,7 +11,7 @@ import { FOLLOW_KEEPALIVE_MS, type LogsReply, type LogsRequest, type LogsStreamM
  * `{ ok, text }`. Follow: the request names a `stream` inbox; the kubelet answers with the log so
  * far, then publishes `{ chunk }` messages there and `{ end: true }` when the container is done; we
  * send keep-alives on `<stream>.keepalive` and publish on `<stream>.cancel` when the client goes away.
- * The protocol is defined with the server side in runtime/node/kubelet-host.ts.
+ * The protocol is defined in events/kubelet.ts.
  */
 type StreamMsg = LogsStreamMessage
 

@@ -1,21 +1,9 @@
 /** `kstate events`: the cluster's event log as a table, or as JSON lines (`-o json`). */
 import { humanDuration } from './age.js'
 
-/** One event of the log as the listing shows it. */
-export interface EventListing {
-  /** The log revision (JetStream sequence). */
-  rev: number
-  /** Domain event name, e.g. `PodBound`. */
-  type: string
-  /** The object it changed, as `objectKey` names it: `pod/default/web-1`, `node/n1`. */
-  object: string
-  /** Who caused it: `user:admin`, `scheduler`, `kubelet/node-1`. */
-  by: string
-  /** Revision of the event that triggered this one. */
-  cause?: number
-  /** Epoch ms of the append. */
-  at: number
-}
+/** One event of the log as the listing shows it (the wire shape of `/kstate/v1/events`). */
+export type { EventRow as EventListing } from '../../../events/index.js'
+import type { EventRow as EventListing } from '../../../events/index.js'
 
 export function eventHeaders(): string[] {
   return ['REV', 'TYPE', 'OBJECT', 'BY', 'CAUSE', 'AGE']
