@@ -65,9 +65,28 @@ export class ApiServerHost implements ApiClient {
     return String(this.actor.getSnapshot().value)
   }
 
-  async request(request: ApiRequest, context: Partial<RequestContext> = {}): Promise<ApiResponse> {
-    const ctx: RequestContext = { user: context.user ?? 'system:anonymous', ...(context.cause ? { cause: context.cause } : {}) }
+  /**
+   * Writes to one object from this api-server run one after another, each seeing the previous one
+   * applied (Kubernetes' GuaranteedUpdate loop, without the wasted attempts): a compare-and-set
+   * conflict then only comes from another writer of the log, and is retried on a fresh view.
+   */
+  private readonly perObject = new Map<string, Promise<unknown>>()
+
+  request(request: ApiRequest, context: Partial<RequestContext> = {}): Promise<ApiResponse> {
     const suffix = randomSuffix()
+    const key = `${request.resource}/${request.namespace ?? ''}/${targetName(request, suffix)}`
+    const previous = this.perObject.get(key)
+    const run = () => this.write(request, context, suffix)
+    const result = previous ? previous.then(run, run) : run()
+    this.perObject.set(key, result)
+    void result.finally(() => {
+      if (this.perObject.get(key) === result) this.perObject.delete(key)
+    })
+    return result
+  }
+
+  private async write(request: ApiRequest, context: Partial<RequestContext>, suffix: string): Promise<ApiResponse> {
+    const ctx: RequestContext = { user: context.user ?? 'system:anonymous', ...(context.cause ? { cause: context.cause } : {}) }
     for (let attempt = 1; ; attempt++) {
       const res = await this.once(request, ctx, suffix)
       if (res !== 'retry') return res
