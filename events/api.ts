@@ -1,4 +1,5 @@
 import type { Status } from 'kubernetes-types/meta/v1.js'
+import type { NodeCondition, Taint } from 'kubernetes-types/core/v1.js'
 import type { Resource } from './subjects.js'
 
 /**
@@ -15,6 +16,14 @@ export type ApiRequest =
   | { verb: 'bind'; resource: 'pods'; namespace: string; name: string; nodeName: string; uid?: string }
   /** DELETE. `gracePeriodSeconds: 0` removes at once; otherwise a bound pod goes through graceful termination. */
   | { verb: 'delete'; resource: Resource; namespace?: string; name: string; gracePeriodSeconds?: number; uid?: string }
+  /** Node controller: replace the node's conditions it owns (Ready, MemoryPressure, …) → `NodeConditionChanged`. */
+  | { verb: 'setNodeConditions'; resource: 'nodes'; name: string; conditions: NodeCondition[]; reason: string }
+  /** Node controller: add a taint (`NodeTainted`) and/or remove one by key+effect (`NodeUntainted`), atomically. */
+  | { verb: 'taint'; resource: 'nodes'; name: string; add?: Taint; remove?: { key: string; effect: string } }
+  /** Taint eviction: graceful deletion with the reason recorded (`PodEvicted`), as the taint manager does. */
+  | { verb: 'evict'; resource: 'pods'; namespace: string; name: string; uid?: string; reason: string; message: string }
+  /** PUT …/scale: change `spec.replicas` of a ReplicaSet (`ReplicaSetScaled`). */
+  | { verb: 'scale'; resource: 'replicasets'; namespace: string; name: string; replicas: number }
 
 export type ApiVerb = ApiRequest['verb']
 

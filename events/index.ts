@@ -1,6 +1,7 @@
 export * from './envelope.js'
 export * from './pod.js'
 export * from './node.js'
+export * from './replicaset.js'
 export * from './log-event.js'
 export * from './subjects.js'
 export * from './codec.js'

@@ -15,6 +15,8 @@ export interface PodEventData {
   PodDeletionRequested: { deletionTimestamp: string; deletionGracePeriodSeconds: number }
   /** The Pod is gone (tombstone: the subject keeps its last sequence for compare-and-set). */
   PodDeleted: Record<string, never>
+  /** Taint eviction: graceful deletion, with a DisruptionTarget condition saying why. */
+  PodEvicted: { deletionTimestamp: string; deletionGracePeriodSeconds: number; reason: string; message: string }
 }
 
 export type PodEvent = EnvelopesOf<PodEventData>
@@ -27,4 +29,5 @@ export const POD_EVENT_TYPES = [
   'PodStatusUpdated',
   'PodDeletionRequested',
   'PodDeleted',
+  'PodEvicted',
 ] as const satisfies readonly PodEventType[]

@@ -16,7 +16,8 @@ export const kubeletSubject = (node: string, op: 'logs') => `kstate.kubelet.${en
 /** KV bucket of node Leases (`kube-node-lease`): heartbeats are state, not history. */
 export const LEASE_BUCKET = 'kstate-node-leases'
 
-export type Resource = 'pods' | 'nodes'
+export type Resource = 'pods' | 'nodes' | 'replicasets'
+export const RESOURCES: readonly Resource[] = ['pods', 'nodes', 'replicasets']
 export const CLUSTER_SCOPED: ReadonlySet<Resource> = new Set<Resource>(['nodes'])
 
 export function encodeToken(name: string): string {
@@ -47,7 +48,7 @@ export function parseLogSubject(subject: string): ObjectRef | undefined {
   const parts = subject.split('.')
   if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== LOG_PREFIX) return undefined
   const resource = parts[2] as Resource
-  if (resource !== 'pods' && resource !== 'nodes') return undefined
+  if (!RESOURCES.includes(resource)) return undefined
   const namespace = parts[3] === CLUSTER_SCOPE ? undefined : decodeToken(parts[3])
   return { resource, namespace, name: decodeToken(parts[4]) }
 }

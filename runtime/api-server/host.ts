@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { createActor, type Actor } from 'xstate'
 import { apiServerMachine, type ApiServerCommand } from '../../actors/api-server/api-server.js'
 import { targetName } from '../../actors/api-server/plan.js'
+import type { TolerationSeconds } from '../../actors/api-server/defaults.js'
 import {
   API_REQUEST_SUBJECT,
   decode,
@@ -48,7 +49,7 @@ export class ApiServerHost implements ApiClient {
   malformed = 0
 
   constructor(
-    private readonly deps: { js: JetStreamClient; store: ClusterStore; clock: Clock; log: Logger; readOnly?: boolean },
+    private readonly deps: { js: JetStreamClient; store: ClusterStore; clock: Clock; log: Logger; readOnly?: boolean; tolerationSeconds?: TolerationSeconds },
   ) {
     this.actor = createActor(apiServerMachine, { input: { readOnly: deps.readOnly }, clock: deps.clock, systemId: 'api-server' } as never)
     this.actor.on('Append', (c) => this.enqueue(c))
@@ -74,7 +75,7 @@ export class ApiServerHost implements ApiClient {
 
   request(request: ApiRequest, context: Partial<RequestContext> = {}): Promise<ApiResponse> {
     const suffix = randomSuffix()
-    const key = `${request.resource}/${request.namespace ?? ''}/${targetName(request, suffix)}`
+    const key = `${request.resource}/${('namespace' in request && request.namespace) || ''}/${targetName(request, suffix)}`
     const previous = this.perObject.get(key)
     const run = () => this.write(request, context, suffix)
     const result = previous ? previous.then(run, run) : run()
@@ -101,9 +102,9 @@ export class ApiServerHost implements ApiClient {
   private once(request: ApiRequest, context: RequestContext, suffix: string): Promise<ApiResponse | 'retry'> {
     const id = this.nextId++
     const name = targetName(request, suffix)
-    const ns = request.resource === 'nodes' ? undefined : (request.namespace ?? 'default')
+    const ns = request.resource === 'nodes' ? undefined : (('namespace' in request && request.namespace) || 'default')
     const store = this.deps.store
-    const current = name ? (request.resource === 'pods' ? store.pods.get(objectStoreKey(ns, name)) : store.nodes.get(name)) : undefined
+    const current = name ? store.resource(request.resource).get(objectStoreKey(ns, name)) : undefined
     const subjectRev = name ? store.subjectRev(logSubject(request.resource, ns, name)) : 0
     return new Promise((resolve) => {
       this.pending.set(id, resolve as (r: ApiResponse) => void)
@@ -116,6 +117,7 @@ export class ApiServerHost implements ApiClient {
         now: this.deps.clock.now(),
         uid: randomUUID(),
         name,
+        tolerationSeconds: this.deps.tolerationSeconds,
         view: { current: current as never, subjectRev },
       })
     })

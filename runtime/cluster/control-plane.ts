@@ -13,12 +13,23 @@ import type { Logger } from '../log.js'
 import { connectNats, type NatsTarget } from '../nats/connect.js'
 import { ClusterStore } from '../projections/cluster-store.js'
 import { startScheduler } from '../scheduler/host.js'
+import { startNodeLifecycleController } from '../controllers/node-lifecycle-host.js'
+import { startReplicaSetController } from '../controllers/replicaset-host.js'
+import { startTaintEvictionController } from '../controllers/taint-eviction-host.js'
+import type { NodeLifecycleFlags } from '../../actors/controllers/node-lifecycle/controller.js'
+import type { TolerationSeconds } from '../../actors/api-server/defaults.js'
 import { streamEvents } from './events-feed.js'
 import { changesSince } from './history.js'
 import { fetchPodLogs } from './pod-logs.js'
 import type { ServingTls } from './tls.js'
 
 export const CLUSTER_INFO_SUBJECT = 'kstate.cluster.info'
+
+export interface ControlPlaneFlags {
+  nodeLifecycle?: Partial<NodeLifecycleFlags>
+  /** `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds` (300). */
+  tolerationSeconds?: TolerationSeconds
+}
 
 export interface ControlPlaneOptions {
   nats: NatsTarget
@@ -27,8 +38,10 @@ export interface ControlPlaneOptions {
   adminToken: string
   tls: ServingTls
   clock?: Clock
-  /** Run the scheduler in this process (default true; write benchmarks measure the api-server alone). */
+  /** Run the scheduler and controllers in this process (default true; write benchmarks measure the api-server alone). */
   scheduler?: boolean
+  /** Kubernetes' controller-manager and api-server flags (node lifecycle, default tolerations). */
+  flags?: ControlPlaneFlags
   log: Logger
 }
 
@@ -66,7 +79,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const js = jetstream(nc)
 
   const store = new ClusterStore()
-  const api = new ApiServerHost({ js, store, clock, log: log.child('api-server') })
+  const api = new ApiServerHost({ js, store, clock, log: log.child('api-server'), tolerationSeconds: o.flags?.tolerationSeconds })
   let ready = false
   const host = o.apiHost ?? '127.0.0.1'
   let apiUrl = ''
@@ -98,13 +111,16 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       m.respond(encode({ apiUrl, apiHost: host, apiPort }))
     },
   })
-  const scheduler = o.scheduler === false ? { stop() {} } : startScheduler({
-    api: { request: (r, c) => api.request(r, { user: 'system:kube-scheduler', ...c }) },
-    pods: store.pods,
-    nodes: store.nodes,
-    clock,
-    log: log.child('scheduler'),
-  })
+  const as = (user: string): ApiClient => ({ request: (r, c) => api.request(r, { user, ...c }) })
+  const controllers: { stop(): unknown }[] = []
+  if (o.scheduler !== false) {
+    controllers.push(startScheduler({ api: as('system:kube-scheduler'), pods: store.pods, nodes: store.nodes, clock, log: log.child('scheduler') }))
+    controllers.push(
+      await startNodeLifecycleController({ api: as('system:node-controller'), nodes: store.nodes, pods: store.pods, nc, clock, log, flags: o.flags?.nodeLifecycle }),
+    )
+    controllers.push(startTaintEvictionController({ api: as('system:taint-eviction-controller'), nodes: store.nodes, pods: store.pods, clock, log }))
+    controllers.push(startReplicaSetController({ api: as('system:replicaset-controller'), replicaSets: store.replicasets, pods: store.pods, clock, log }))
+  }
   ready = true
   log.info('control plane ready', { api: apiUrl, rev: store.rev, pods: store.pods.size, nodes: store.nodes.size })
 
@@ -116,7 +132,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     nc,
     async stop() {
       ready = false
-      scheduler.stop()
+      for (const c of controllers.reverse()) await c.stop()
       info.unsubscribe()
       await new Promise<void>((r) => {
         server.close(() => r())

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { Logger } from '../log.js'
 import { parseNatsUrl, type NatsTarget } from '../nats/connect.js'
 import { startNatsServer, type RunningNatsServer } from '../nats/server.js'
-import { startControlPlane, type ControlPlane } from './control-plane.js'
+import { startControlPlane, type ControlPlane, type ControlPlaneFlags } from './control-plane.js'
 import { dataDirPaths, loadOrCreateCredentials, writeEndpoints } from './data-dir.js'
 import { writeKubeconfig } from './kubeconfig.js'
 import { startNode, type NodeOptions, type RunningNode } from './node.js'
@@ -16,6 +16,7 @@ export interface UpOptions {
   natsUrl?: string
   capacity?: { cpu?: string; memory?: string; pods?: string }
   nodeFlags?: NodeOptions['flags']
+  controlPlaneFlags?: ControlPlaneFlags
   log: Logger
 }
 
@@ -51,7 +52,7 @@ export async function up(o: UpOptions): Promise<RunningCluster> {
   const stops: (() => Promise<void>)[] = []
   try {
     const tls = await loadOrCreateTls(o.dataDir)
-    const cp = await startControlPlane({ nats: cpTarget, apiPort: o.apiPort, adminToken: creds.adminToken, tls, log: o.log })
+    const cp = await startControlPlane({ nats: cpTarget, apiPort: o.apiPort, adminToken: creds.adminToken, tls, flags: o.controlPlaneFlags, log: o.log })
     stops.push(() => cp.stop())
     writeEndpoints(o.dataDir, { natsUrl: cpTarget.url, apiUrl: cp.apiUrl, pid: process.pid })
     const kubeconfig = writeKubeconfig(o.dataDir, cp.apiUrl, creds.adminToken, tls.ca)

@@ -17,7 +17,7 @@ export function apiVersions(host: string) {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }] }
 }
 
-const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update']
+const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']
 export function apiResourceList() {
   return {
     kind: 'APIResourceList',
@@ -29,6 +29,28 @@ export function apiResourceList() {
       { name: 'pods/status', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get', 'patch', 'update'] },
       { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs, shortNames: ['no'] },
       { name: 'nodes/status', singularName: '', namespaced: false, kind: 'Node', verbs: ['get', 'patch', 'update'] },
+    ],
+  }
+}
+
+export function apiGroupList() {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup()] }
+}
+
+export function appsGroup() {
+  const v = { groupVersion: 'apps/v1', version: 'v1' }
+  return { kind: 'APIGroup', apiVersion: 'v1', name: 'apps', versions: [v], preferredVersion: v }
+}
+
+export function appsResourceList() {
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: 'apps/v1',
+    resources: [
+      { name: 'replicasets', singularName: 'replicaset', namespaced: true, kind: 'ReplicaSet', verbs: [...verbs, 'watch'], shortNames: ['rs'], categories: ['all'] },
+      { name: 'replicasets/scale', singularName: '', namespaced: true, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
+      { name: 'replicasets/status', singularName: '', namespaced: true, kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
     ],
   }
 }

@@ -8,7 +8,12 @@
 const HASH = 'kstate-v1'
 
 export function openapiV3Root() {
-  return { paths: { 'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${HASH}` } } }
+  return {
+    paths: {
+      'api/v1': { serverRelativeURL: `/openapi/v3/api/v1?hash=${HASH}` },
+      'apis/apps/v1': { serverRelativeURL: `/openapi/v3/apis/apps/v1?hash=${HASH}` },
+    },
+  }
 }
 
 const fieldValidation = {
@@ -18,14 +23,14 @@ const fieldValidation = {
   schema: { type: 'string', uniqueItems: true },
 }
 
-function op(kind: string, action: string, params: object[] = []) {
+function op(kind: string, action: string, params: object[] = [], group = '') {
   return {
     description: `${action} ${kind}`,
     operationId: `${action}CoreV1${kind}`,
     parameters: params,
     responses: { '200': { description: 'OK' } },
     'x-kubernetes-action': action,
-    'x-kubernetes-group-version-kind': { group: '', version: 'v1', kind },
+    'x-kubernetes-group-version-kind': { group, version: 'v1', kind },
   }
 }
 
@@ -45,6 +50,24 @@ export function openapiV3CoreV1() {
       '/api/v1/namespaces/{namespace}/pods/{name}': item('Pod'),
       '/api/v1/nodes': collection('Node'),
       '/api/v1/nodes/{name}': item('Node'),
+    },
+    components: { schemas: {} },
+  }
+}
+
+export function openapiV3AppsV1() {
+  const k = 'ReplicaSet'
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.32.0-kstate' },
+    paths: {
+      '/apis/apps/v1/namespaces/{namespace}/replicasets': { get: op(k, 'list', [], 'apps'), post: op(k, 'post', [fieldValidation], 'apps') },
+      '/apis/apps/v1/namespaces/{namespace}/replicasets/{name}': {
+        get: op(k, 'get', [], 'apps'),
+        put: op(k, 'put', [fieldValidation], 'apps'),
+        patch: op(k, 'patch', [fieldValidation], 'apps'),
+        delete: op(k, 'delete', [], 'apps'),
+      },
     },
     components: { schemas: {} },
   }

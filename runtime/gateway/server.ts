@@ -1,3 +1,4 @@
+import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import type { Status } from 'kubernetes-types/meta/v1.js'
 import { timingSafeEqual } from 'node:crypto'
@@ -11,9 +12,9 @@ import { objectStoreKey, type ClusterStore } from '../projections/cluster-store.
 import type { ObjectChange } from '../projections/types.js'
 import { mergePatch } from './merge-patch.js'
 import { fieldOf, matches, parseSelector, SelectorError } from './selectors.js'
-import { apiResourceList, apiVersions, versionInfo } from './discovery.js'
-import { nodeTable, podTable, wantsTable } from './table.js'
-import { openapiV3CoreV1, openapiV3Root } from './openapi.js'
+import { apiGroupList, apiResourceList, apiVersions, appsGroup, appsResourceList, versionInfo } from './discovery.js'
+import { nodeTable, podTable, replicaSetTable, wantsTable } from './table.js'
+import { openapiV3AppsV1, openapiV3CoreV1, openapiV3Root } from './openapi.js'
 
 /** Kubernetes' default request body limit (3 MiB): larger bodies answer 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024
@@ -36,6 +37,18 @@ export interface GatewayDeps {
   /** Serving certificate and key (PEM): the API is HTTPS only, as kube-apiserver. */
   tls: { cert: string; key: string }
   log: Logger
+}
+
+/** The autoscaling/v1 Scale view of a ReplicaSet (`…/replicasets/NAME/scale`). */
+function scaleOf(rs: ReplicaSet) {
+  const sel = rs.spec?.selector?.matchLabels ?? {}
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: rs.metadata?.name, namespace: rs.metadata?.namespace, uid: rs.metadata?.uid, resourceVersion: rs.metadata?.resourceVersion, creationTimestamp: rs.metadata?.creationTimestamp },
+    spec: { replicas: rs.spec?.replicas ?? 1 },
+    status: { replicas: rs.status?.replicas ?? 0, selector: Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') },
+  }
 }
 
 class HttpError extends Error {
@@ -97,8 +110,11 @@ interface Route {
   sub?: string
 }
 
-function route(parts: string[]): Route | undefined {
-  // parts after /api/v1
+/** Which resources each API group version serves. */
+const GROUP_RESOURCES: Record<string, Resource[]> = { v1: ['pods', 'nodes'], 'apps/v1': ['replicasets'] }
+
+function route(parts: string[], groupVersion: string): Route | undefined {
+  // parts after /api/v1 or /apis/apps/v1
   let ns: string | undefined
   let rest = parts
   if (rest[0] === 'namespaces' && rest.length >= 3) {
@@ -107,12 +123,16 @@ function route(parts: string[]): Route | undefined {
   }
   const [resource, name, sub, ...extra] = rest
   if (extra.length > 0) return undefined
-  if (resource !== 'pods' && resource !== 'nodes') return undefined
+  if (!(GROUP_RESOURCES[groupVersion] ?? []).includes(resource as Resource)) return undefined
   if (resource === 'nodes' && ns !== undefined) return undefined
-  return { resource, namespace: ns, name, sub }
+  return { resource: resource as Resource, namespace: ns, name, sub }
 }
 
-const LIST_KIND: Record<Resource, string> = { pods: 'PodList', nodes: 'NodeList' }
+const LIST_KIND: Record<Resource, string> = { pods: 'PodList', nodes: 'NodeList', replicasets: 'ReplicaSetList' }
+const API_VERSION: Record<Resource, string> = { pods: 'v1', nodes: 'v1', replicasets: 'apps/v1' }
+/** Namespaced resources are created in a namespace; only Nodes are cluster-scoped here. */
+const namespaced = (r: Resource) => r !== 'nodes'
+type Obj = Pod | Node | ReplicaSet
 
 export function createGateway(deps: GatewayDeps): Server {
   const { store, api } = deps
@@ -123,7 +143,9 @@ export function createGateway(deps: GatewayDeps): Server {
     if (!wantsTable(req.headers.accept)) return undefined
     const rv = String(store.rev)
     const inc = q.get('includeObject')
-    return resource === 'pods' ? podTable(items as Pod[], Date.now(), rv, inc) : nodeTable(items as Node[], Date.now(), rv, inc)
+    if (resource === 'pods') return podTable(items as Pod[], Date.now(), rv, inc)
+    if (resource === 'nodes') return nodeTable(items as Node[], Date.now(), rv, inc)
+    return replicaSetTable(items as unknown as ReplicaSet[], Date.now(), rv, inc)
   }
 
   function selector(r: Route, q: URLSearchParams) {
@@ -165,7 +187,7 @@ export function createGateway(deps: GatewayDeps): Server {
       if (now) write(before ? 'MODIFIED' : 'ADDED', c.object)
       else if (before) write('DELETED', c.object)
     }
-    const informer = (r.resource === 'pods' ? store.pods : store.nodes) as unknown as { changes$: import('rxjs').Observable<ObjectChange<Pod | Node>> }
+    const informer = store.resource(r.resource) as unknown as { changes$: import('rxjs').Observable<ObjectChange<Pod | Node>> }
     if (from === undefined || from >= store.rev) {
       const sub = informer.changes$.subscribe((c) => {
         if (c.event === undefined) {
@@ -187,7 +209,7 @@ export function createGateway(deps: GatewayDeps): Server {
     if (q.get('watch') === 'true' || q.get('watch') === '1') return watch(req, res, r, q)
     const labels = parseSelector(q.get('labelSelector'))
     const fields = parseSelector(q.get('fieldSelector'))
-    const items = (r.resource === 'pods' ? store.pods.list() : store.nodes.list()) as (Pod | Node)[]
+    const items = store.resource(r.resource).list() as (Pod | Node)[]
     const selected = items
       .filter((o) => r.namespace === undefined || o.metadata?.namespace === r.namespace)
       .filter((o) => matches(labels, (k) => o.metadata?.labels?.[k]))
@@ -195,11 +217,11 @@ export function createGateway(deps: GatewayDeps): Server {
       .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`))
     const t = table(req, q, r.resource, selected)
     if (t) return send(res, 200, t)
-    send(res, 200, { kind: LIST_KIND[r.resource], apiVersion: 'v1', metadata: { resourceVersion: String(store.rev) }, items: selected })
+    send(res, 200, { kind: LIST_KIND[r.resource], apiVersion: API_VERSION[r.resource], metadata: { resourceVersion: String(store.rev) }, items: selected })
   }
 
   function getOne(r: Route): Pod | Node {
-    const obj = r.resource === 'pods' ? store.pods.get(objectStoreKey(r.namespace ?? 'default', r.name!)) : store.nodes.get(r.name!)
+    const obj = store.resource(r.resource).get(objectStoreKey(namespaced(r.resource) ? (r.namespace ?? 'default') : undefined, r.name!)) as Pod | Node | undefined
     if (!obj) throw new HttpError(failureStatus('NotFound', `${r.resource} "${r.name}" not found`, { name: r.name, kind: r.resource }))
     return obj
   }
@@ -211,12 +233,12 @@ export function createGateway(deps: GatewayDeps): Server {
     if (!r.name) {
       if (method === 'GET') return list(req, res, r, q)
       if (method === 'POST') {
-        if (r.resource === 'pods' && r.namespace === undefined) throw new HttpError(failureStatus('MethodNotAllowed', 'pods are created in a namespace: POST /api/v1/namespaces/{namespace}/pods'))
+        if (namespaced(r.resource) && r.namespace === undefined) throw new HttpError(failureStatus('MethodNotAllowed', `${r.resource} are created in a namespace: POST …/namespaces/{namespace}/${r.resource}`))
         return call({ verb: 'create', resource: r.resource, namespace: ns, object: parseBody(await readBody(req), req.headers['content-type']) })
       }
       throw new HttpError(failureStatus('MethodNotAllowed', `${method} is not supported on ${r.resource} lists`))
     }
-    if (r.resource === 'pods' && r.namespace === undefined) throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))
+    if (namespaced(r.resource) && r.namespace === undefined) throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))
     if (!r.sub) {
       switch (method) {
         case 'GET': {
@@ -248,6 +270,16 @@ export function createGateway(deps: GatewayDeps): Server {
       const body = parseBody(await readBody(req), req.headers['content-type']) as { status?: unknown; metadata?: { resourceVersion?: string } }
       const status = method === 'PATCH' ? mergePatch(getOne(r).status, body.status) : body.status
       return call({ verb: 'updateStatus', resource: r.resource, namespace: ns, name: r.name, status, resourceVersion: body.metadata?.resourceVersion })
+    }
+    if (r.sub === 'scale' && r.resource === 'replicasets') {
+      const rs = getOne(r) as unknown as ReplicaSet
+      if (method === 'GET') return send(res, 200, scaleOf(rs))
+      if (method !== 'PUT' && method !== 'PATCH') throw new HttpError(failureStatus('MethodNotAllowed', `${method} is not supported on replicasets/scale`))
+      const body = parseBody(await readBody(req), req.headers['content-type']) as { spec?: { replicas?: number } }
+      const replicas = body.spec?.replicas
+      if (typeof replicas !== 'number') throw new HttpError(failureStatus('BadRequest', 'spec.replicas must be a number'))
+      const r2 = await api.request({ verb: 'scale', resource: 'replicasets', namespace: ns!, name: r.name, replicas }, { user })
+      return r2.ok ? send(res, 200, scaleOf(r2.object as ReplicaSet)) : sendStatus(res, r2.status)
     }
     if (r.sub === 'binding' && r.resource === 'pods') {
       if (method !== 'POST') throw new HttpError(failureStatus('MethodNotAllowed', 'bindings are created with POST'))
@@ -302,14 +334,21 @@ export function createGateway(deps: GatewayDeps): Server {
     }
     const user = 'admin'
     if (path === '/api') return send(res, 200, apiVersions(req.headers.host ?? ''))
-    if (path === '/apis') return send(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] })
+    if (path === '/apis') return send(res, 200, apiGroupList())
+    if (path === '/apis/apps') return send(res, 200, appsGroup())
+    if (path === '/apis/apps/v1') return send(res, 200, appsResourceList())
+    if (path === '/openapi/v3/apis/apps/v1') return send(res, 200, openapiV3AppsV1())
     if (path === '/api/v1') return send(res, 200, apiResourceList())
     if (path === '/openapi/v3') return send(res, 200, openapiV3Root())
     if (path === '/openapi/v3/api/v1') return send(res, 200, openapiV3CoreV1())
     if (path === '/kstate/v1/events') return handleEvents(req, res, url.searchParams)
     const parts = path.split('/').slice(1).map(decodeURIComponent)
     if (parts[0] === 'api' && parts[1] === 'v1') {
-      const r = route(parts.slice(2))
+      const r = route(parts.slice(2), 'v1')
+      if (r) return handleResource(req, res, r, url.searchParams, user)
+    }
+    if (parts[0] === 'apis' && parts.length >= 4) {
+      const r = route(parts.slice(3), `${parts[1]}/${parts[2]}`)
       if (r) return handleResource(req, res, r, url.searchParams, user)
     }
     throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))

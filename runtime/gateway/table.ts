@@ -1,6 +1,8 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import { nodeHeaders, nodeRow } from '../cli/print/nodes.js'
 import { podHeaders, podRow } from '../cli/print/pods.js'
+import { replicaSetHeaders, replicaSetRow } from '../cli/print/replicasets.js'
+import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 
 /**
  * Server-side printing: kubectl asks for `application/json;as=Table;v=v1;g=meta.k8s.io` and prints
@@ -52,5 +54,16 @@ export function nodeTable(items: Node[], now: number, resourceVersion: string, i
     metadata: { resourceVersion },
     columnDefinitions: columns(nodeHeaders(true), narrow),
     rows: items.map((n) => ({ cells: nodeRow(n, now, { wide: true }), object: partial(n, includeObject) })),
+  }
+}
+
+export function replicaSetTable(items: ReplicaSet[], now: number, resourceVersion: string, includeObject: string | null) {
+  const narrow = replicaSetHeaders(false).length
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion },
+    columnDefinitions: columns(replicaSetHeaders(true), narrow),
+    rows: items.map((r) => ({ cells: replicaSetRow(r, now, { wide: true }), object: partial(r as never, includeObject) })),
   }
 }

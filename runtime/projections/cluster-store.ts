@@ -1,7 +1,8 @@
+import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import { Subject } from 'rxjs'
-import { parseLogSubject, type LogEvent, type NodeEvent, type PodEvent, type Recorded } from '../../events/index.js'
-import { reduceNode, reducePod } from './reduce.js'
+import { parseLogSubject, type LogEvent, type NodeEvent, type PodEvent, type Recorded, type ReplicaSetEvent, type Resource } from '../../events/index.js'
+import { reduceNode, reducePod, reduceReplicaSet } from './reduce.js'
 import { ResourceStore } from './resource-store.js'
 
 export const objectStoreKey = (namespace: string | undefined, name: string) => (namespace === undefined ? name : `${namespace}/${name}`)
@@ -13,12 +14,18 @@ export const objectStoreKey = (namespace: string | undefined, name: string) => (
 export class ClusterStore {
   readonly pods = new ResourceStore<Pod>()
   readonly nodes = new ResourceStore<Node>()
+  readonly replicasets = new ResourceStore<ReplicaSet>()
   /** Last revision of every object subject, deleted ones included: the expected sequence of the next append. */
   private readonly subjectRevs = new Map<string, number>()
   private readonly waiters: { rev: number; resolve: () => void }[] = []
   /** Every applied event, in order (the `kstate events -f` feed). */
   readonly events$ = new Subject<Recorded<LogEvent>>()
   rev = 0
+
+  /** The store of one resource, by its REST name. */
+  resource(r: Resource): ResourceStore<Pod> | ResourceStore<Node> | ResourceStore<ReplicaSet> {
+    return r === 'pods' ? this.pods : r === 'nodes' ? this.nodes : this.replicasets
+  }
 
   subjectRev(subject: string): number {
     return this.subjectRevs.get(subject) ?? 0
@@ -36,6 +43,8 @@ export class ClusterStore {
         this.pods.set(key, reducePod(this.pods.get(key), rec.event as PodEvent, rec.rev), change)
       } else if (ref.resource === 'nodes' && rec.event.type.startsWith('Node')) {
         this.nodes.set(key, reduceNode(this.nodes.get(key), rec.event as NodeEvent, rec.rev), change)
+      } else if (ref.resource === 'replicasets' && rec.event.type.startsWith('ReplicaSet')) {
+        this.replicasets.set(key, reduceReplicaSet(this.replicasets.get(key), rec.event as ReplicaSetEvent, rec.rev), change)
       }
     }
     this.events$.next(rec)

@@ -1,5 +1,6 @@
-import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js'
-import type { LogEvent, NodeEvent, PodEvent } from '../../events/index.js'
+import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
+import type { Node, NodeCondition, Pod, PodCondition, Taint } from 'kubernetes-types/core/v1.js'
+import type { LogEvent, NodeEvent, PodEvent, ReplicaSetEvent } from '../../events/index.js'
 
 /**
  * Pure reducers: `(object before, event, revision) → object after` (undefined = absent). They
@@ -16,6 +17,16 @@ function setCondition(conditions: PodCondition[] | undefined, c: PodCondition): 
   const rest = (conditions ?? []).filter((x) => x.type !== c.type)
   return [...rest, c]
 }
+
+/** Conditions of the same type are replaced in place, others kept, new ones appended. */
+function mergeConditions(current: NodeCondition[] | undefined, next: NodeCondition[]): NodeCondition[] {
+  const byType = new Map(next.map((c) => [c.type, c]))
+  const merged = (current ?? []).map((c) => byType.get(c.type) ?? c)
+  for (const c of next) if (!(current ?? []).some((x) => x.type === c.type)) merged.push(c)
+  return merged
+}
+
+const sameTaint = (t: Taint, key: string, effect: string) => t.key === key && t.effect === effect
 
 const unreachable = (x: never): never => {
   throw new Error(`unhandled event ${JSON.stringify(x)}`)
@@ -53,6 +64,23 @@ export function reducePod(pod: Pod | undefined, e: PodEvent, rev: number): Pod |
       )
     case 'PodDeleted':
       return undefined
+    case 'PodEvicted': {
+      if (!pod) return undefined
+      // An unbound or finished pod has no process to stop: eviction removes it at once.
+      if (e.data.deletionGracePeriodSeconds <= 0) return undefined
+      const at = new Date(e.at).toISOString().replace(/\.\d{3}Z$/, 'Z')
+      return withRev(
+        {
+          ...pod,
+          metadata: { ...pod.metadata, deletionTimestamp: e.data.deletionTimestamp, deletionGracePeriodSeconds: e.data.deletionGracePeriodSeconds },
+          status: {
+            ...pod.status,
+            conditions: setCondition(pod.status?.conditions, { type: 'DisruptionTarget', status: 'True', reason: e.data.reason, message: e.data.message, lastTransitionTime: at }),
+          },
+        },
+        rev,
+      )
+    }
     default:
       return unreachable(e)
   }
@@ -67,6 +95,39 @@ export function reduceNode(node: Node | undefined, e: NodeEvent, rev: number): N
       return node && withRev({ ...node, status: e.data.status }, rev)
     case 'NodeDeleted':
       return undefined
+    case 'NodeConditionChanged':
+      return node && withRev({ ...node, status: { ...node.status, conditions: mergeConditions(node.status?.conditions, e.data.conditions) } }, rev)
+    case 'NodeTainted': {
+      if (!node) return undefined
+      const { taint, replaced } = e.data
+      const kept = (node.spec?.taints ?? []).filter((t) => !sameTaint(t, taint.key, taint.effect) && !(replaced && sameTaint(t, replaced.key, replaced.effect)))
+      return withRev({ ...node, spec: { ...node.spec, taints: [...kept, taint] } }, rev)
+    }
+    case 'NodeUntainted': {
+      if (!node) return undefined
+      const taints = (node.spec?.taints ?? []).filter((t) => !sameTaint(t, e.data.key, e.data.effect))
+      const { taints: _drop, ...spec } = node.spec ?? {}
+      return withRev({ ...node, spec: taints.length > 0 ? { ...spec, taints } : spec }, rev)
+    }
+    default:
+      return unreachable(e)
+  }
+}
+
+export function reduceReplicaSet(rs: ReplicaSet | undefined, e: ReplicaSetEvent, rev: number): ReplicaSet | undefined {
+  switch (e.type) {
+    case 'ReplicaSetCreated':
+    case 'ReplicaSetUpdated':
+      return withRev(e.data.object, rev)
+    case 'ReplicaSetScaled':
+      return (
+        rs &&
+        withRev({ ...rs, metadata: { ...rs.metadata, generation: (rs.metadata?.generation ?? 1) + 1 }, spec: { ...rs.spec!, replicas: e.data.replicas } }, rev)
+      )
+    case 'ReplicaSetStatusUpdated':
+      return rs && withRev({ ...rs, status: e.data.status }, rev)
+    case 'ReplicaSetDeleted':
+      return undefined
     default:
       return unreachable(e)
   }
@@ -74,5 +135,7 @@ export function reduceNode(node: Node | undefined, e: NodeEvent, rev: number): N
 
 /** The reducer for any log event, dispatched on the resource the event belongs to. */
 export function reduceObject(obj: unknown, e: LogEvent, rev: number): unknown {
-  return e.type.startsWith('Pod') ? reducePod(obj as Pod | undefined, e as PodEvent, rev) : reduceNode(obj as Node | undefined, e as NodeEvent, rev)
+  if (e.type.startsWith('Pod')) return reducePod(obj as Pod | undefined, e as PodEvent, rev)
+  if (e.type.startsWith('Node')) return reduceNode(obj as Node | undefined, e as NodeEvent, rev)
+  return reduceReplicaSet(obj as ReplicaSet | undefined, e as ReplicaSetEvent, rev)
 }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { parseAllDocuments } from 'yaml'
+import type { Resource } from '../../../events/index.js'
 import { callJson, StatusError } from '../http.js'
 import { clientConfig, objectPath, type ClientOptions } from './client.js'
 
 type Obj = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; resourceVersion?: string }; items?: Obj[] }
 
-const RESOURCE: Record<string, 'pods' | 'nodes'> = { 'v1/Pod': 'pods', 'v1/Node': 'nodes' }
+const RESOURCE: Record<string, Resource> = { 'v1/Pod': 'pods', 'v1/Node': 'nodes', 'apps/v1/ReplicaSet': 'replicasets' }
 
 function readInput(file: string): string {
   try {
@@ -38,14 +39,15 @@ export async function applyCommand(o: ClientOptions & { filename: string }): Pro
   for (const obj of objects) {
     const resource = RESOURCE[`${obj.apiVersion}/${obj.kind}`]
     const name = obj.metadata?.name
-    const label = `${(obj.kind ?? 'object').toLowerCase()}/${name ?? '<unnamed>'}`
+    const group = obj.apiVersion?.includes('/') ? `.${obj.apiVersion.split('/')[0]}` : ''
+    const label = `${(obj.kind ?? 'object').toLowerCase()}${group}/${name ?? '<unnamed>'}`
     try {
-      if (!resource) throw new Error(`resource mapping not found for name: "${name}" kind: "${obj.kind}" apiVersion: "${obj.apiVersion}": kstate serves v1 Pod and Node`)
+      if (!resource) throw new Error(`resource mapping not found for name: "${name}" kind: "${obj.kind}" apiVersion: "${obj.apiVersion}": kstate serves v1 Pod and Node, apps/v1 ReplicaSet`)
       const ns = obj.metadata?.namespace ?? cfg.namespace
-      if (resource === 'pods' && obj.metadata?.namespace && o.namespace && o.namespace !== obj.metadata.namespace) {
+      if (resource !== 'nodes' && obj.metadata?.namespace && o.namespace && o.namespace !== obj.metadata.namespace) {
         throw new Error(`the namespace from the provided object "${obj.metadata.namespace}" does not match the namespace "${o.namespace}". You must pass '--namespace=${obj.metadata.namespace}' to perform this operation.`)
       }
-      const body = resource === 'pods' ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj
+      const body = resource !== 'nodes' ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj
       if (!name) {
         const created = await callJson<Obj>(cfg, 'POST', objectPath(resource, ns), body)
         process.stdout.write(`${(obj.kind ?? '').toLowerCase()}/${created.metadata?.name} created\n`)

@@ -1,5 +1,5 @@
 import { callJson, StatusError } from '../http.js'
-import { clientConfig, objectPath, resourceOf, type ClientOptions } from './client.js'
+import { clientConfig, KIND_NAME, objectPath, resourceOf, type ClientOptions } from './client.js'
 
 /** `kstate delete pod NAME`: graceful by default; waits until the object is gone, as kubectl does. */
 export async function deleteCommand(resourceArg: string, name: string, o: ClientOptions & { gracePeriod: string; now: boolean; wait: boolean }): Promise<void> {
@@ -9,7 +9,7 @@ export async function deleteCommand(resourceArg: string, name: string, o: Client
   if (!Number.isInteger(grace)) throw new Error(`--grace-period must be an integer, got "${o.gracePeriod}"`)
   const path = objectPath(resource, cfg.namespace, name)
   await callJson(cfg, 'DELETE', grace >= 0 ? `${path}?gracePeriodSeconds=${grace}` : path)
-  process.stdout.write(`${resource === 'pods' ? 'pod' : 'node'} "${name}" deleted\n`)
+  process.stdout.write(`${KIND_NAME[resource]} "${name}" deleted\n`)
   if (!o.wait) return
   for (;;) {
     try {

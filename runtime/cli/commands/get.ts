@@ -5,9 +5,12 @@ import { nodeHeaders, nodeRow } from '../print/nodes.js'
 import { asList, formatObject } from '../print/output.js'
 import { podHeaders, podRow } from '../print/pods.js'
 import { formatTable } from '../print/table.js'
-import { clientConfig, objectPath, resourceOf, type ClientOptions } from './client.js'
+import { clientConfig, clusterPath, KIND_NAME, objectPath, resourceOf, type ClientOptions } from './client.js'
+import { replicaSetHeaders, replicaSetRow } from '../print/replicasets.js'
+import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 
 type List<T> = { items: T[]; metadata?: { resourceVersion?: string } }
+type Obj = Pod | Node | ReplicaSet
 
 export async function getCommand(
   resourceArg: string,
@@ -16,14 +19,14 @@ export async function getCommand(
 ): Promise<void> {
   const cfg = clientConfig(o)
   const resource = resourceOf(resourceArg)
-  const all = o.allNamespaces && resource === 'pods' && !name
-  let items: (Pod | Node)[]
+  const all = o.allNamespaces && resource !== 'nodes' && !name
+  let items: Obj[]
   let rv = ''
   if (name) {
-    items = [await callJson<Pod | Node>(cfg, 'GET', objectPath(resource, cfg.namespace, name))]
+    items = [await callJson<Obj>(cfg, 'GET', objectPath(resource, cfg.namespace, name))]
   } else {
-    const base = all ? '/api/v1/pods' : objectPath(resource, cfg.namespace)
-    const list = await callJson<List<Pod | Node>>(cfg, 'GET', base + (o.selector ? `?labelSelector=${encodeURIComponent(o.selector)}` : ''))
+    const base = all ? clusterPath(resource) : objectPath(resource, cfg.namespace)
+    const list = await callJson<List<Obj>>(cfg, 'GET', base + (o.selector ? `?labelSelector=${encodeURIComponent(o.selector)}` : ''))
     items = list.items
     rv = list.metadata?.resourceVersion ?? ''
   }
@@ -33,17 +36,21 @@ export async function getCommand(
     return
   }
   if (out === 'name') {
-    process.stdout.write(items.map((i) => `${resource === 'pods' ? 'pod' : 'node'}/${i.metadata?.name}\n`).join(''))
+    process.stdout.write(items.map((i) => `${KIND_NAME[resource]}/${i.metadata?.name}\n`).join(''))
     return
   }
   const wide = out === 'wide'
-  const row = (obj: Pod | Node) =>
-    resource === 'pods' ? podRow(obj as Pod, Date.now(), { wide, allNamespaces: all }) : nodeRow(obj as Node, Date.now(), { wide })
+  const row = (obj: Obj) =>
+    resource === 'pods'
+      ? podRow(obj as Pod, Date.now(), { wide, allNamespaces: all })
+      : resource === 'nodes'
+        ? nodeRow(obj as Node, Date.now(), { wide })
+        : replicaSetRow(obj as ReplicaSet, Date.now(), { wide, allNamespaces: all })
   if (items.length === 0 && !o.watch) {
     process.stderr.write(resource === 'nodes' ? 'No resources found\n' : all ? 'No resources found\n' : `No resources found in ${cfg.namespace} namespace.\n`)
     return
   }
-  const headers = resource === 'pods' ? podHeaders(wide, all) : nodeHeaders(wide)
+  const headers = resource === 'pods' ? podHeaders(wide, all) : resource === 'nodes' ? nodeHeaders(wide) : replicaSetHeaders(wide, all)
   const table = formatTable(headers, items.map(row))
   process.stdout.write(table.endsWith('\n') ? table : table + '\n')
   if (!o.watch) return
@@ -52,11 +59,11 @@ export async function getCommand(
   const q = new URLSearchParams({ watch: 'true', resourceVersion: rv || '0' })
   if (o.selector) q.set('labelSelector', o.selector)
   if (name) q.set('fieldSelector', `metadata.name=${name}`)
-  const base = all ? '/api/v1/pods' : objectPath(resource, cfg.namespace)
+  const base = all ? clusterPath(resource) : objectPath(resource, cfg.namespace)
   const res = await call(cfg, 'GET', `${base}?${q}`)
   for await (const line of createInterface({ input: res })) {
     if (!line.trim()) continue
-    const ev = JSON.parse(line) as { type: string; object: Pod | Node }
+    const ev = JSON.parse(line) as { type: string; object: Obj }
     const cells = row(ev.object)
     process.stdout.write(cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(Math.max(widths[i] ?? 0, c.length + 3)) : c)).join('') + '\n')
   }

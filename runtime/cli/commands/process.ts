@@ -46,3 +46,40 @@ export function kubeletFlags(o: { nodeStatusUpdateFrequency?: string; nodeStatus
     nodeLeaseDurationSeconds: intOption(o.nodeLeaseDurationSeconds, 'node-lease-duration-seconds', 1),
   }
 }
+
+export interface ControlPlaneFlagOptions {
+  nodeMonitorPeriod: string
+  nodeMonitorGracePeriod: string
+  nodeStartupGracePeriod: string
+  nodeEvictionRate: string
+  secondaryNodeEvictionRate: string
+  unhealthyZoneThreshold: string
+  largeClusterSizeThreshold: string
+  defaultNotReadyTolerationSeconds: string
+  defaultUnreachableTolerationSeconds: string
+}
+
+function rateOption(v: string, name: string, max = Infinity): number {
+  const n = Number(v)
+  if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`--${name} must be a number between 0 and ${max}, got "${v}"`)
+  return n
+}
+
+/** Parses the controller-manager and api-server flags; a bad value is a one-line error naming the flag. */
+export function controlPlaneFlags(o: ControlPlaneFlagOptions, parse: (d: string) => number) {
+  return {
+    nodeLifecycle: {
+      nodeMonitorPeriodMs: parse(o.nodeMonitorPeriod),
+      nodeMonitorGracePeriodMs: parse(o.nodeMonitorGracePeriod),
+      nodeStartupGracePeriodMs: parse(o.nodeStartupGracePeriod),
+      nodeEvictionRate: rateOption(o.nodeEvictionRate, 'node-eviction-rate'),
+      secondaryNodeEvictionRate: rateOption(o.secondaryNodeEvictionRate, 'secondary-node-eviction-rate'),
+      unhealthyZoneThreshold: rateOption(o.unhealthyZoneThreshold, 'unhealthy-zone-threshold', 1),
+      largeClusterSizeThreshold: intOption(o.largeClusterSizeThreshold, 'large-cluster-size-threshold'),
+    },
+    tolerationSeconds: {
+      notReadySeconds: intOption(o.defaultNotReadyTolerationSeconds, 'default-not-ready-toleration-seconds'),
+      unreachableSeconds: intOption(o.defaultUnreachableTolerationSeconds, 'default-unreachable-toleration-seconds'),
+    },
+  }
+}

@@ -1,9 +1,9 @@
 import { relative } from 'node:path'
 import { up } from '../../cluster/up.js'
 import { parseDuration } from '../duration.js'
-import { intOption, kubeletFlags, rootLogger, runUntilSignal } from './process.js'
+import { controlPlaneFlags, intOption, kubeletFlags, rootLogger, runUntilSignal, type ControlPlaneFlagOptions } from './process.js'
 
-export async function upCommand(o: {
+export async function upCommand(o: ControlPlaneFlagOptions & {
   nodes: string
   dataDir: string
   apiPort: string
@@ -23,6 +23,7 @@ export async function upCommand(o: {
     natsUrl: o.natsUrl,
     capacity: { cpu: o.nodeCpu, memory: o.nodeMemory, pods: String(intOption(o.maxPods, 'max-pods', 1)) },
     nodeFlags: kubeletFlags(o, parseDuration),
+    controlPlaneFlags: controlPlaneFlags(o, parseDuration),
     log,
   })
   runUntilSignal(log, () => cluster.stop())

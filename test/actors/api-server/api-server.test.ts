@@ -145,4 +145,47 @@ test('an unchanged status is answered without appending', () => {
   assert.is(c.type, 'Respond')
 })
 
+test('evict: a bound pod gets PodEvicted with its grace period; an already-deleting pod is left alone', () => {
+  const { write } = server()
+  const bound = existing({ spec: { ...demo.spec, nodeName: 'node-1', terminationGracePeriodSeconds: 30 } } as Partial<Pod>)
+  const c = write({ verb: 'evict', resource: 'pods', namespace: 'default', name: 'command-demo', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' }, { current: bound, subjectRev: 12 })
+  assert.is(c.type === 'Append' && c.event.type, 'PodEvicted')
+  assert.equal(c.type === 'Append' && c.event.data, { deletionTimestamp: '2026-11-23T12:00:30Z', deletionGracePeriodSeconds: 30, reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' })
+  const deleting = existing({ metadata: { ...existing().metadata, deletionTimestamp: 'x' } } as Partial<Pod>)
+  assert.is(write({ verb: 'evict', resource: 'pods', namespace: 'default', name: 'command-demo', reason: 'r', message: 'm' }, { current: deleting, subjectRev: 12 }).type, 'Respond')
+})
+
+test('taint: add, swap in one event, remove; a no-op appends nothing', () => {
+  const { write } = server()
+  const node = (taints: object[]) => ({ metadata: { name: 'n1', resourceVersion: '7' }, spec: { taints } }) as never
+  const notReady = { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }
+  const unreachable = { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: '2026-11-23T12:00:00Z' }
+  const add = write({ verb: 'taint', resource: 'nodes', name: 'n1', add: unreachable }, { current: node([]), subjectRev: 7 })
+  assert.is(add.type === 'Append' && add.event.type, 'NodeTainted')
+  const swap = write({ verb: 'taint', resource: 'nodes', name: 'n1', add: unreachable, remove: notReady }, { current: node([notReady]), subjectRev: 7 })
+  assert.equal(swap.type === 'Append' && swap.event.data, { taint: unreachable, replaced: notReady })
+  const rm = write({ verb: 'taint', resource: 'nodes', name: 'n1', remove: notReady }, { current: node([notReady]), subjectRev: 7 })
+  assert.is(rm.type === 'Append' && rm.event.type, 'NodeUntainted')
+  assert.is(write({ verb: 'taint', resource: 'nodes', name: 'n1', remove: notReady }, { current: node([]), subjectRev: 7 }).type, 'Respond')
+})
+
+test('setNodeConditions appends NodeConditionChanged only when something changes', () => {
+  const { write } = server()
+  const ready = { type: 'Ready', status: 'True', reason: 'KubeletReady' }
+  const node = { metadata: { name: 'n1', resourceVersion: '7' }, status: { conditions: [ready] } } as never
+  const unknown = { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }
+  const c = write({ verb: 'setNodeConditions', resource: 'nodes', name: 'n1', conditions: [unknown], reason: 'NodeStatusUnknown' }, { current: node, subjectRev: 7 })
+  assert.is(c.type === 'Append' && c.event.type, 'NodeConditionChanged')
+  assert.is(write({ verb: 'setNodeConditions', resource: 'nodes', name: 'n1', conditions: [ready], reason: 'x' }, { current: node, subjectRev: 7 }).type, 'Respond')
+})
+
+test('scale: ReplicaSetScaled; negative replicas is 422', () => {
+  const { write } = server()
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default', resourceVersion: '9' }, spec: { replicas: 2 } } as never
+  const c = write({ verb: 'scale', resource: 'replicasets', namespace: 'default', name: 'web', replicas: 5 }, { current: rs, subjectRev: 9 })
+  assert.is(c.type === 'Append' && c.event.type, 'ReplicaSetScaled')
+  const bad = write({ verb: 'scale', resource: 'replicasets', namespace: 'default', name: 'web', replicas: -1 }, { current: rs, subjectRev: 9 })
+  assert.is(bad.type === 'Respond' && !bad.response.ok && bad.response.status.code, 422)
+})
+
 test.run()

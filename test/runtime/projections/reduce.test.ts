@@ -1,9 +1,9 @@
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { logSubject, type LogEvent, type PodEvent } from '../../../events/index.js'
+import { logSubject, type LogEvent, type NodeEvent, type PodEvent, type ReplicaSetEvent } from '../../../events/index.js'
 import { ClusterStore } from '../../../runtime/projections/cluster-store.js'
-import { reducePod } from '../../../runtime/projections/reduce.js'
+import { reduceNode, reducePod, reduceReplicaSet } from '../../../runtime/projections/reduce.js'
 import type { ObjectChange } from '../../../runtime/projections/types.js'
 
 const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Pending' } }
@@ -67,6 +67,38 @@ test('waitFor resolves once the revision is applied, false on timeout', async ()
   store.apply({ rev: 1, subject: logSubject('pods', 'default', 'p'), event: ev({ type: 'PodCreated', data: { object: pod } }) })
   assert.is(await p, true)
   assert.is(await store.waitFor(5, 10), false)
+})
+
+test('PodEvicted sets deletionTimestamp and the DisruptionTarget condition; with grace 0 the pod is gone', () => {
+  const a = reducePod(undefined, ev({ type: 'PodCreated', data: { object: pod } }), 1)!
+  const evicted = reducePod(a, ev({ type: 'PodEvicted', data: { deletionTimestamp: 'T', deletionGracePeriodSeconds: 30, reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' } }), 2)!
+  assert.is(evicted.metadata!.deletionTimestamp, 'T')
+  const dt = evicted.status!.conditions!.find((c) => c.type === 'DisruptionTarget')!
+  assert.equal([dt.status, dt.reason], ['True', 'DeletionByTaintManager'])
+  assert.is(reducePod(a, ev({ type: 'PodEvicted', data: { deletionTimestamp: 'T', deletionGracePeriodSeconds: 0, reason: 'r', message: 'm' } }), 3), undefined)
+})
+
+test('node conditions merge by type; taints are added, swapped and removed', () => {
+  const nev = (e: object) => ({ v: 1, at: 0, by: 't', ...e }) as NodeEvent
+  let node = reduceNode(undefined, nev({ type: 'NodeRegistered', data: { object: { metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'DiskPressure', status: 'False' }] } } } }), 1)!
+  node = reduceNode(node, nev({ type: 'NodeConditionChanged', data: { reason: 'NodeStatusUnknown', conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown' }] } }), 2)!
+  assert.equal(node.status!.conditions!.map((c) => `${c.type}=${c.status}`), ['Ready=Unknown', 'DiskPressure=False'])
+  node = reduceNode(node, nev({ type: 'NodeTainted', data: { taint: { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' } } }), 3)!
+  node = reduceNode(node, nev({ type: 'NodeTainted', data: { taint: { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }, replaced: { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' } } }), 4)!
+  assert.equal(node.spec!.taints!.map((t) => t.key), ['node.kubernetes.io/unreachable'])
+  node = reduceNode(node, nev({ type: 'NodeUntainted', data: { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' } }), 5)!
+  assert.is(node.spec!.taints, undefined)
+  assert.is(node.metadata!.resourceVersion, '5')
+})
+
+test('ReplicaSetScaled changes spec.replicas and bumps generation', () => {
+  const rev = (e: object) => ({ v: 1, at: 0, by: 't', ...e }) as ReplicaSetEvent
+  let rs = reduceReplicaSet(undefined, rev({ type: 'ReplicaSetCreated', data: { object: { metadata: { name: 'r', generation: 1 }, spec: { replicas: 2, selector: {}, template: {} } } } }), 1)!
+  rs = reduceReplicaSet(rs, rev({ type: 'ReplicaSetScaled', data: { replicas: 5 } }), 2)!
+  assert.equal([rs.spec!.replicas, rs.metadata!.generation], [5, 2])
+  rs = reduceReplicaSet(rs, rev({ type: 'ReplicaSetStatusUpdated', data: { status: { replicas: 5, readyReplicas: 4 } } }), 3)!
+  assert.is(rs.status!.readyReplicas, 4)
+  assert.is(reduceReplicaSet(rs, rev({ type: 'ReplicaSetDeleted', data: {} }), 4), undefined)
 })
 
 test.run()

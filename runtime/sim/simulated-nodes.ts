@@ -1,0 +1,150 @@
+import type { Node, Pod } from 'kubernetes-types/core/v1.js'
+import type { Subscription } from 'rxjs'
+import type { ApiClient } from '../api/client.js'
+import type { Clock } from '../clock/clock.js'
+import type { ClusterStore } from '../projections/cluster-store.js'
+
+/**
+ * Simulated nodes, as KWOK ("Kubernetes WithOut Kubelet") does it: no kubelet machines and no
+ * processes, only what the control plane can observe of a node — its Node object, Lease renewals
+ * every `leaseRenewMs`, pods bound to it turning Running and Ready, and deletions of its pods being
+ * confirmed. A silenced node stops all of that at once, like a kill -9 or a partition.
+ */
+export interface SimulatedNodesOptions {
+  api: ApiClient
+  store: ClusterStore
+  clock: Clock
+  /** Receives each round of Lease renewals (the node Lease KV bucket's role). */
+  onLeases(renewals: { node: string; renewTime: number }[]): void
+  count: number
+  /** Nodes per zone (`topology.kubernetes.io/zone: zone-<i>`). */
+  zoneSize: number
+  leaseRenewMs?: number
+  /** How often bound pods are started and deletions confirmed (the kubelet's sync loop). */
+  syncMs?: number
+  capacity?: { cpu: string; memory: string; pods: string }
+}
+
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+export class SimulatedNodes {
+  readonly names: string[]
+  private readonly silent = new Set<string>()
+  private readonly toStart = new Map<string, Pod>()
+  private readonly toFinalize = new Map<string, Pod>()
+  private sub?: Subscription
+  private stopped = false
+  /** Pods started, per node: what `kubelet` would report. */
+  started = 0
+
+  constructor(private readonly o: SimulatedNodesOptions) {
+    this.names = Array.from({ length: o.count }, (_, i) => `sim-node-${String(i).padStart(5, '0')}`)
+  }
+
+  zoneOf(i: number): string {
+    return `zone-${Math.floor(i / this.o.zoneSize)}`
+  }
+
+  async start(): Promise<void> {
+    const now = this.o.clock.now()
+    const cap = this.o.capacity ?? { cpu: '32', memory: '256Gi', pods: '110' }
+    for (const [i, name] of this.names.entries()) {
+      const node: Node = {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': this.zoneOf(i), type: 'kwok' } },
+        spec: {},
+        status: {
+          capacity: cap,
+          allocatable: cap,
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: rfc3339(now), lastTransitionTime: rfc3339(now) },
+            { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', lastHeartbeatTime: rfc3339(now), lastTransitionTime: rfc3339(now) },
+            { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', lastHeartbeatTime: rfc3339(now), lastTransitionTime: rfc3339(now) },
+            { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', lastHeartbeatTime: rfc3339(now), lastTransitionTime: rfc3339(now) },
+          ],
+          nodeInfo: { kubeletVersion: 'v1.32.0-kwok', containerRuntimeVersion: 'kwok://fake', osImage: 'kwok', kernelVersion: '', operatingSystem: 'linux', architecture: 'amd64', machineID: '', systemUUID: '', bootID: '', kubeProxyVersion: '' },
+          addresses: [{ type: 'InternalIP', address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }],
+        },
+      }
+      const r = await this.o.api.request({ verb: 'create', resource: 'nodes', object: node }, { user: `system:node:${name}` })
+      if (!r.ok && r.status.reason !== 'AlreadyExists') throw new Error(`registering ${name}: ${r.status.message}`)
+    }
+    this.sub = this.o.store.pods.changes$.subscribe((c) => {
+      const pod = c.object
+      const node = pod.spec?.nodeName
+      const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`
+      if (c.type === 'DELETED' || !node) {
+        this.toStart.delete(key)
+        this.toFinalize.delete(key)
+        return
+      }
+      if (pod.metadata?.deletionTimestamp) {
+        this.toStart.delete(key)
+        this.toFinalize.set(key, pod)
+      } else if (pod.status?.phase === 'Pending') this.toStart.set(key, pod)
+    })
+    this.renewLeases()
+    this.sync()
+  }
+
+  /** The node stops heartbeating and reporting, as after kill -9 of its kubelet or a partition. */
+  silence(name: string): void {
+    this.silent.add(name)
+  }
+  isSilent(name: string): boolean {
+    return this.silent.has(name)
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.sub?.unsubscribe()
+  }
+
+  private renewLeases(): void {
+    if (this.stopped) return
+    const now = this.o.clock.now()
+    this.o.onLeases(this.names.filter((n) => !this.silent.has(n)).map((node) => ({ node, renewTime: now })))
+    this.o.clock.setTimeout(() => this.renewLeases(), this.o.leaseRenewMs ?? 10_000)
+  }
+
+  private sync(): void {
+    if (this.stopped) return
+    const now = rfc3339(this.o.clock.now())
+    for (const [key, pod] of this.toStart) {
+      if (this.silent.has(pod.spec!.nodeName!)) continue
+      this.toStart.delete(key)
+      this.started++
+      const containers = pod.spec?.containers ?? []
+      void this.o.api.request(
+        {
+          verb: 'updateStatus',
+          resource: 'pods',
+          namespace: pod.metadata!.namespace!,
+          name: pod.metadata!.name!,
+          status: {
+            ...pod.status,
+            phase: 'Running',
+            hostIP: '10.0.0.1',
+            podIP: '10.0.0.1',
+            startTime: now,
+            conditions: [
+              { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+              { type: 'Initialized', status: 'True', lastTransitionTime: now },
+              { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
+              { type: 'Ready', status: 'True', lastTransitionTime: now },
+            ],
+            containerStatuses: containers.map((c) => ({ name: c.name, image: c.image ?? '', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } })),
+          },
+        },
+        { user: `system:node:${pod.spec!.nodeName}` },
+      )
+    }
+    for (const [key, pod] of this.toFinalize) {
+      if (this.silent.has(pod.spec!.nodeName!)) continue
+      this.toFinalize.delete(key)
+      void this.o.api.request({ verb: 'delete', resource: 'pods', namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, gracePeriodSeconds: 0, uid: pod.metadata?.uid }, { user: `system:node:${pod.spec!.nodeName}` })
+    }
+    this.o.clock.setTimeout(() => this.sync(), this.o.syncMs ?? 1_000)
+  }
+}
