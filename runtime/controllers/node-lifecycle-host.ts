@@ -5,7 +5,6 @@ import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js'
 import type { Subscription } from 'rxjs'
 import { createActor, type Actor, type AnyActorRef, type InspectionEvent, type StateValue } from 'xstate'
 import {
-  nodeActorId,
   nodeLifecycleFlags,
   nodeLifecycleMachine,
   NODE_CONTROLLER_ID,
@@ -135,7 +134,7 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
       if (zones !== lastZones) {
         for (const [zone, z] of Object.entries(zones)) {
           const was = lastZones[zone]?.state
-          if (was !== z.state) log.info('zone state', { zone: zone || '""', from: was, to: z.state, ready: z.ready, notReady: z.notReady, qps: z.limiter.qps })
+          if (was !== z.state) log.info('zone state', { zone: zone === '' ? '<none>' : zone, from: was, to: z.state, ready: z.ready, notReady: z.notReady, qps: z.limiter.qps })
         }
         lastZones = zones
       }
@@ -151,6 +150,7 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
   const wakers = new Set<() => void>()
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (stopped) return resolve()
       const wake = () => {
         wakers.delete(wake)
         clock.clearTimeout(id)
@@ -175,6 +175,7 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
     for (let n = 1; ; n++) {
       if (stopped) return 'failed'
       const o = await attempt()
+      if (stopped) return 'failed'
       if (o === 'skip' || o.kind === 'done') return 'done'
       if (o.kind === 'gone') return 'gone'
       if (o.kind === 'failed' || n >= retry.attempts) {
@@ -325,4 +326,3 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
   }
 }
 
-export { nodeActorId }

@@ -187,6 +187,8 @@ export interface NodeLifecycleContext {
    * informer's initial list of 5,000 nodes is one batch).
    */
   unspawned: Table<UnspawnedNode>
+  /** A SPAWN_NODES is armed. */
+  spawnArmed: boolean
   zones: Readonly<Record<string, ZoneInfo>>
   requests: Table<QueuedTaint>
   seq: number
@@ -204,6 +206,7 @@ export function initialControllerContext(input: NodeLifecycleInput): NodeLifecyc
     passes: 0,
     nodes: {},
     unspawned: {},
+    spawnArmed: false,
     zones: {},
     requests: {},
     seq: 0,
@@ -376,7 +379,10 @@ export const NODE_LIFECYCLE_EVENT_HANDLERS: Record<NodeLifecycleEvent['type'], s
   SPAWN_NODES: 'root: spawn the node machines of the batch',
 }
 
-const toNode = (name: string, event: NodeMonitorEvent) => ({ id: nodeActorId(name), event })
+/** Exhaustiveness: a new command type fails to compile where it is not handled. */
+function unreachable(x: never): never {
+  throw new Error(`unhandled ${JSON.stringify(x)}`)
+}
 
 export const nodeLifecycleMachine = setup({
   types: {
@@ -402,14 +408,14 @@ export const nodeLifecycleMachine = setup({
       const now = Math.max(context.now, event.now)
       if (lookup(context.nodes, name)) {
         enqueue.assign({ now })
-        const { id, event: e } = toNode(name, { type: 'NODE_STATUS', node: event.node, rev: event.rev, ...(event.eventType ? { eventType: event.eventType } : {}), now })
-        enqueue.sendTo(id, e)
+        const status: NodeMonitorEvent = { type: 'NODE_STATUS', node: event.node, rev: event.rev, ...(event.eventType ? { eventType: event.eventType } : {}), now }
+        enqueue.sendTo(nodeActorId(name), status)
         return
       }
       const waiting = lookup(context.unspawned, name)
       const lease = event.lease ?? waiting?.lease
-      enqueue.assign({ now, unspawned: put(context.unspawned, name, { node: event.node, rev: event.rev, ...(lease !== undefined ? { lease } : {}) }) })
-      if (Object.keys(context.unspawned).length === 0) enqueue.raise({ type: 'SPAWN_NODES' }, { id: 'spawn', delay: 0 })
+      enqueue.assign({ now, spawnArmed: true, unspawned: put(context.unspawned, name, { node: event.node, rev: event.rev, ...(lease !== undefined ? { lease } : {}) }) })
+      if (!context.spawnArmed) enqueue.raise({ type: 'SPAWN_NODES' }, { id: 'spawn', delay: 0 })
     }),
     /** One spawn per node, all in one assign: XState copies the children once for the batch. */
     spawnNodes: assign(({ context, spawn }) => {
@@ -429,7 +435,7 @@ export const nodeLifecycleMachine = setup({
         }
         nodes[shard][name] = {}
       }
-      return { nodes, unspawned: {} }
+      return { nodes, unspawned: {}, spawnArmed: false }
     }),
     removeNode: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'NODE_REMOVED') return
@@ -474,6 +480,8 @@ export const nodeLifecycleMachine = setup({
           return queueTaint(context, cmd, enqueue)
         case 'CancelTaint':
           return enqueue.assign({ requests: drop(context.requests, cmd.node) })
+        default:
+          return unreachable(cmd)
       }
     }),
     updateMembership: enqueueActions(({ context, event, enqueue }) => {

@@ -7,19 +7,20 @@ import { isExcludedFromDisruption, nodeZone } from './zones.js'
  * `tryUpdateNodeHealth`, `processTaintBaseEviction`), a child of the controller machine with the
  * id `node-controller/<node>`. Two regions:
  *
- *   health:  startup ──CHECK[graceExpired] / SetNodeConditions(NeverUpdated)──────────────▶ unknown
- *              │ CHECK[reports Ready=True|False]                                             ▲  │
- *              ▼                                                                              │  │
- *            ready ──CHECK[graceExpired] / SetNodeConditions(NodeStatusUnknown), MarkPodsNotReady┤  │
- *              ▲ ▼ CHECK[reports True / False]                                                │  │
- *            notReady ──CHECK[graceExpired] / SetNodeConditions(NodeStatusUnknown)────────────┘  │
- *              ▲───────── CHECK[kubelet reports True|False with a fresh heartbeat] ◀─────────────┘
+ *   health: what the node's Ready condition says, or must be made to say
+ *     startup ──CHECK[past startup grace] / SetNodeConditions(NodeStatusNeverUpdated)──────────▶ unknown
+ *     startup ──CHECK[the kubelet posts Ready True | False]──▶ ready | notReady
+ *     ready ────CHECK[past grace] / SetNodeConditions(NodeStatusUnknown), MarkPodsNotReady──▶ unknown
+ *     ready ◀───CHECK[the kubelet posts True | False]───▶ notReady
+ *     notReady ─CHECK[past grace] / SetNodeConditions(NodeStatusUnknown)──────────────────────▶ unknown
+ *     unknown ──CHECK[the kubelet posts True | False again, with a fresh heartbeat]──▶ ready | notReady
  *
- *   taint:   untainted ──CHECK[Ready False|Unknown] / RequestTaint (zone rate limiter)──▶ awaitingTaint
- *            awaitingTaint ──CHECK[the node carries it]──▶ tainted.notReady | tainted.unreachable
- *            tainted.X ──CHECK[Ready flipped False↔Unknown] / RequestTaint(add Y, remove X, at once)──▶ awaitingTaint
- *            tainted.X ──CHECK[Ready True, or all zones down] / RemoveTaints──▶ removing ──CHECK[gone]──▶ untainted
- *            awaitingTaint | removing ──TAINT_FAILED──▶ retrying ──next CHECK──▶ (decided again)
+ *   taint: the controller's NoExecute taint on the node
+ *     untainted ──CHECK[Ready False | Unknown] / RequestTaint (zone rate limiter)──▶ awaitingTaint
+ *     awaitingTaint ──CHECK[the node carries it]──▶ tainted.notReady | tainted.unreachable
+ *     tainted.X ──CHECK[Ready flipped False ↔ Unknown] / RequestTaint(add Y, remove X; at once)──▶ awaitingTaint
+ *     tainted.X ──CHECK[Ready True, or every zone down] / RemoveTaints──▶ removing ──CHECK[gone]──▶ untainted
+ *     awaitingTaint | removing ──TAINT_FAILED──▶ retrying ──next CHECK──▶ decided again
  *
  * External events (NODE_STATUS, LEASE, MONITOR_TICK, DISRUPTION_MODE) only record data and raise
  * CHECK; both regions decide on CHECK from that data, so a region never reads half-updated
@@ -355,6 +356,10 @@ export const nodeMonitorMachine = setup({
         case 'RemoveTaints':
           enqueue.assign({ retry: true })
           return enqueue.raise({ type: 'TAINT_FAILED' })
+        default: {
+          const unhandled: never = event.command
+          throw new Error(`unhandled failure of ${String(unhandled)}`)
+        }
       }
     }),
     reportMembership: enqueueActions(({ context, enqueue }) => {

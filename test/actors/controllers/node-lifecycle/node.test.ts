@@ -295,6 +295,11 @@ test('a deleted node: its machine stops and it leaves the zone counts', () => {
   assert.is(s.zone(':a').ready, 1)
   s.advance(120_000)
   assert.is(s.commands.length, 0)
+  // Registered again under the same name: a new machine (same actor id), counted again.
+  s.addNode('n2', { zone: 'a' })
+  s.advance(1_000)
+  assert.equal(s.state('n2'), { health: 'ready', taint: 'untainted' })
+  assert.equal([s.zone(':a').size, s.zone(':a').ready], [2, 2])
 })
 
 test.run()
