@@ -221,14 +221,17 @@ export interface ScheduleResult {
 }
 
 /**
- * One attempt for one pod over `nodes` (sorted by name). The highest total wins; ties go to the
- * first node by name (Kubernetes picks at random among ties; kstate stays reproducible).
+ * One attempt for one pod over `nodes` (sorted by name). The highest total wins. Ties go to the
+ * node with fewest pods, then the first by name: Kubernetes picks at random among ties and its
+ * default PodTopologySpread constraints (spread by hostname, ScheduleAnyway) even out replicas;
+ * kstate spreads the same way and stays reproducible. Without it, on large nodes where 100m of cpu
+ * does not move the integer score, every replica of a ReplicaSet would land on the same node.
  */
 export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo[]): ScheduleResult {
   const groups = new Map<string, Decision['rejected'][number]>()
   const rejections: string[][] = []
   const scored: Decision['scored'] = { nodes: [], total: [], byPlugin: Object.fromEntries(profile.scores.map((s) => [s.plugin.name, []])) }
-  let best: { name: string; total: number } | undefined
+  let best: { name: string; total: number; pods: number } | undefined
   for (const info of nodes) {
     const rejected = runFilters(profile, pod, info)
     if (rejected) {
@@ -244,7 +247,7 @@ export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo
     scored.nodes.push(info.name)
     scored.total.push(total)
     for (const [plugin, s] of Object.entries(scores)) scored.byPlugin[plugin].push(s)
-    if (!best || total > best.total) best = { name: info.name, total }
+    if (!best || total > best.total || (total === best.total && info.podCount < best.pods)) best = { name: info.name, total, pods: info.podCount }
   }
   const rejected = [...groups.values()]
   if (best) return { nodeName: best.name, rejected, scored }

@@ -37,13 +37,57 @@ export interface NodeLifecycleDeps {
   api: ApiClient
   nodes: Informer<Node>
   pods: Informer<Pod>
-  /** For the lease bucket (`LEASE_BUCKET`), watched over all keys. */
-  nc: NatsConnection
+  /** For the lease bucket (`LEASE_BUCKET`), watched over all keys; unused when `leases` is given. */
+  nc?: NatsConnection
+  /** Where Lease renewals come from; default: the NATS KV bucket. Simulations feed them directly. */
+  leases?: LeaseSource
   clock: Clock
   /** Lines go out under `<log.id>/node-controller` (or `log` itself if its id already ends so); a node's as `…/node-controller/<node>`. */
   log: Logger
   flags?: Partial<NodeLifecycleFlags>
   retry?: Partial<RetryPolicy>
+}
+
+/** A stream of Lease renewals (node name, renewTime in epoch ms); returns how to stop it. */
+export interface LeaseSource {
+  start(onLease: (name: string, renewTime: number) => void): Promise<() => Promise<void>>
+}
+
+/** Leases from the JetStream KV bucket the kubelets renew (one wildcard watch: NATS 2.9 allows one filter). */
+export function natsLeaseSource(nc: NatsConnection, log: Logger): LeaseSource {
+  return {
+    async start(onLease) {
+      const kvm = new Kvm(nc)
+      let kv: KV = await kvm.open(LEASE_BUCKET)
+      try {
+        await kv.status()
+      } catch {
+        kv = await kvm.create(LEASE_BUCKET, { history: 1 })
+      }
+      const watch = await kv.watch()
+      let malformed = 0
+      let stopped = false
+      const watching = (async () => {
+        for await (const e of watch) {
+          if (stopped) break
+          if (e.operation !== 'PUT') continue
+          const renewTime = leaseRenewTime(e.value)
+          if (renewTime === undefined) {
+            if (malformed++ % 100 === 0) log.warn('lease value is not a Lease, skipped', { key: e.key, malformed })
+            continue
+          }
+          onLease(decodeToken(e.key), renewTime)
+        }
+      })().catch((err) => {
+        if (!stopped) log.error('lease watch ended', { error: err })
+      })
+      return async () => {
+        stopped = true
+        watch.stop()
+        await watching
+      }
+    },
+  }
 }
 
 export interface NodeLifecycleHost {
@@ -95,7 +139,7 @@ function regions(value: StateValue): Record<string, string> {
  * Every state change of the controller or a node machine is one log line under its actor id.
  */
 export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Promise<NodeLifecycleHost> {
-  const { api, nodes, pods, nc, clock } = deps
+  const { api, nodes, pods, clock } = deps
   const log = deps.log.id.endsWith(NODE_CONTROLLER_ID) ? deps.log : deps.log.child(NODE_CONTROLLER_ID)
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...deps.retry }
   const flags = nodeLifecycleFlags(deps.flags)
@@ -270,38 +314,13 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
   actor.on('ApplyTaint', (cmd) => track(applyTaint(cmd)))
   actor.on('RemoveTaints', (cmd) => track(removeTaints(cmd)))
 
-  // ---- the lease bucket (created by the control plane; created here only if missing)
-  const kvm = new Kvm(nc)
-  let kv: KV = await kvm.open(LEASE_BUCKET)
-  try {
-    await kv.status()
-  } catch {
-    kv = await kvm.create(LEASE_BUCKET, { history: 1 })
-  }
+  // ---- Lease renewals: heartbeats are state, not history
   const leases = new Map<string, number>()
-  const watch = await kv.watch()
-  let malformed = 0
-  function onLease(e: KvWatchEntry): void {
-    const name = decodeToken(e.key)
-    if (e.operation !== 'PUT') {
-      leases.delete(name)
-      return
-    }
-    const renewTime = leaseRenewTime(e.value)
-    if (renewTime === undefined) {
-      if (malformed++ % 100 === 0) log.warn('lease value is not a Lease, skipped', { key: e.key, malformed })
-      return
-    }
+  const source = deps.leases ?? natsLeaseSource(deps.nc!, log)
+  const stopLeases = await source.start((name, renewTime) => {
+    if (stopped) return
     leases.set(name, renewTime)
     send({ type: 'LEASE_RENEWED', name, renewTime, now: clock.now() })
-  }
-  const watching = (async () => {
-    for await (const e of watch) {
-      if (stopped) break
-      onLease(e)
-    }
-  })().catch((err) => {
-    if (!stopped) log.error('lease watch ended', { error: err })
   })
 
   actor.start()
@@ -317,10 +336,9 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
       if (stopped) return
       stopped = true
       for (const s of subscriptions) s.unsubscribe()
-      watch.stop()
       for (const wake of [...wakers]) wake()
       actor.stop()
-      await watching
+      await stopLeases()
       await Promise.allSettled([...inflight])
     },
   }

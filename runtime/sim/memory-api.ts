@@ -23,8 +23,32 @@ export class MemoryApiServer implements ApiClient {
     private readonly tolerationSeconds?: TolerationSeconds,
   ) {}
 
+  private readonly queue: { request: ApiRequest; context: Partial<RequestContext>; resolve(r: ApiResponse): void }[] = []
+  private draining = false
+
+  /**
+   * Requests are queued and applied one at a time on a microtask, never inside the caller's stack:
+   * applying notifies every watcher, and a watcher that wrote back synchronously would otherwise
+   * make later watchers see the second change before the first (as a NATS consumer never would).
+   */
   request(request: ApiRequest, context: Partial<RequestContext> = {}): Promise<ApiResponse> {
-    return Promise.resolve(this.requestSync(request, context))
+    return new Promise((resolve) => {
+      this.queue.push({ request, context, resolve })
+      if (!this.draining) {
+        this.draining = true
+        queueMicrotask(() => this.drain())
+      }
+    })
+  }
+
+  private drain(): void {
+    // An index, not shift(): shift is O(n) and a burst queues tens of thousands of requests.
+    for (let i = 0; i < this.queue.length; i++) {
+      const next = this.queue[i]
+      next.resolve(this.requestSync(next.request, next.context))
+    }
+    this.queue.length = 0
+    this.draining = false
   }
 
   requestSync(request: ApiRequest, context: Partial<RequestContext> = {}): ApiResponse {

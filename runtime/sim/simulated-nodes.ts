@@ -92,6 +92,18 @@ export class SimulatedNodes {
   silence(name: string): void {
     this.silent.add(name)
   }
+  /** The node is back (partition healed, kubelet restarted): it reports Ready again and resumes. */
+  unsilence(name: string): void {
+    if (!this.silent.delete(name)) return
+    const node = this.o.store.nodes.get(name)
+    const now = rfc3339(this.o.clock.now())
+    const conditions = (node?.status?.conditions ?? []).map((c) =>
+      c.type === 'Ready'
+        ? { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }
+        : { ...c, status: 'False', lastHeartbeatTime: now },
+    )
+    void this.o.api.request({ verb: 'updateStatus', resource: 'nodes', name, status: { ...node?.status, conditions } }, { user: `system:node:${name}` })
+  }
   isSilent(name: string): boolean {
     return this.silent.has(name)
   }
