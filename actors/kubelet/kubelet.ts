@@ -68,6 +68,12 @@ export type KubeletEvent =
   | { type: 'NODE_STATUS_FAILED'; at: number; message: string; notFound: boolean }
   | { type: 'LEASE_RENEWED'; at: number }
   | { type: 'LEASE_FAILED'; at: number; message: string }
+  /**
+   * The Node object no longer says what this kubelet last posted (the node controller set Ready to
+   * Unknown while the node was partitioned): post at the next tick instead of waiting for
+   * `nodeStatusReportFrequency`, as Kubernetes' kubelet does by diffing against the API's copy.
+   */
+  | { type: 'NODE_OBJECT_STALE'; at: number }
 
 export type KubeletCommand =
   /** Create the Node (AlreadyExists is success), then put its status. */
@@ -84,6 +90,7 @@ export const KUBELET_EVENT_HANDLERS: Record<KubeletEvent['type'], string> = {
   NODE_STATUS_FAILED: 'running.status.posting → posting (retry) | idle | registering (notFound)',
   LEASE_RENEWED: 'running.lease.renewing → waiting',
   LEASE_FAILED: 'running.lease.renewing → retrying',
+  NODE_OBJECT_STALE: 'running: forget the last post, so the next check posts',
 }
 
 export interface KubeletContext {
@@ -261,6 +268,7 @@ export const kubeletMachine = setup({
     },
     running: {
       type: 'parallel',
+      on: { NODE_OBJECT_STALE: { actions: ['trackTime', assign({ posted: undefined })] } },
       states: {
         status: {
           initial: 'idle',

@@ -51,8 +51,10 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const js = jetstream(nc)
   const { apiHost, apiPort } = await clusterInfo(nc, log)
   const store = new ClusterStore()
+  // Pods to run, and its own Node to notice when the control plane's view of it (Ready: Unknown
+  // after a partition) needs a fresh status post. One consumer: NATS 2.9 takes one filter each.
   const tail = await tailLog(js, {
-    filter: logResourceFilter('pods'),
+    filter: logResourceFilter('>'),
     onEvent: (rec) => store.apply(rec),
     onMalformed: (rev, subject, e) => log.warn('malformed log frame skipped', { rev, subject, error: e.message }),
   })
@@ -61,6 +63,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     nodeName: o.name,
     api: natsApiClient(nc, `system:node:${o.name}`),
     pods: store.pods,
+    nodes: store.nodes,
     nc,
     clock: o.clock ?? realClock,
     dataDir: o.dataDir,

@@ -3,7 +3,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { Kvm, type KV } from '@nats-io/kv'
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from '@nats-io/transport-node'
-import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js'
+import type { Node, Pod, PodStatus } from 'kubernetes-types/core/v1.js'
 import type { Status } from 'kubernetes-types/meta/v1.js'
 import type { Subscription } from 'rxjs'
 import { createActor, type Actor } from 'xstate'
@@ -23,6 +23,8 @@ export interface KubeletDeps {
   api: ApiClient
   /** All pods; this kubelet runs those with `spec.nodeName === nodeName`. */
   pods: Informer<Pod>
+  /** Nodes, to notice when the API's copy of this Node disagrees with what the kubelet posted. */
+  nodes?: Informer<Node>
   nc: NatsConnection
   clock: Clock
   /** The node's directory: `pods/<ns>_<name>_<uid>/<container>.log`, `pids/`. */
@@ -496,12 +498,18 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
     },
   })
   kubelet.start()
+  const nodeSub: Subscription | undefined = deps.nodes?.changes$.subscribe((ch) => {
+    if (ch.type === 'DELETED' || ch.object.metadata?.name !== deps.nodeName) return
+    const ready = ch.object.status?.conditions?.find((c) => c.type === 'Ready')
+    if (ready && ready.status !== 'True') kubelet.send({ type: 'NODE_OBJECT_STALE', at: clock.now() })
+  })
   log.info('kubelet started', { nodeIP, dataDir })
 
   return {
     async stop() {
       if (stopped) return
       podSub.unsubscribe()
+      nodeSub?.unsubscribe()
       for (const end of [...follows]) end()
       stopped = true
       await logsSub.drain().catch(() => {})

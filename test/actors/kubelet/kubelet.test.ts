@@ -99,6 +99,19 @@ test('an explicit nodeStatusUpdateFrequency of 10 s posts status every 10 s (rep
   assert.equal(k.times('UpdateNodeStatus'), [10_000, 20_000, 30_000, 40_000])
 })
 
+test('partition healed: when the API shows the node not Ready, status is posted at the next tick, not after 5 min', () => {
+  const k = kubelet()
+  k.clock.advance(60_000)
+  const before = k.times('UpdateNodeStatus').length
+  k.actor.send({ type: 'NODE_OBJECT_STALE', at: k.clock.now() })
+  k.clock.advance(10_000)
+  assert.is(k.times('UpdateNodeStatus').length, before + 1)
+  assert.is(k.times('UpdateNodeStatus').at(-1), 70_000)
+  // Once posted, back to the report frequency.
+  k.clock.advance(60_000)
+  assert.is(k.times('UpdateNodeStatus').length, before + 1)
+})
+
 test('other flags: status every 4 s, lease duration 8 s → renewed every 2 s', () => {
   const k = kubelet({ nodeStatusUpdateFrequencyMs: 4000, nodeLeaseDurationSeconds: 8 })
   k.clock.advance(8000)
