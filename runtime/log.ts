@@ -17,6 +17,11 @@ export interface Logger {
 let threshold: number = ORDER[(process.env.KSTATE_LOG_LEVEL as Level) ?? 'info'] ?? ORDER.info
 let sink: (line: string) => void = (line) => process.stderr.write(line + '\n')
 
+/** Whether lines of `level` are written: callers skip work (inspection, formatting) that only feeds them. */
+export function logEnabled(level: Level): boolean {
+  return ORDER[level] >= threshold
+}
+
 export function setLogLevel(level: Level): void {
   threshold = ORDER[level]
 }

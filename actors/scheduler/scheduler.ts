@@ -179,6 +179,22 @@ export interface SchedulerContext {
   decisionOrder: string[]
   /** Scheduling attempts made so far. */
   attempts: number
+  /** Where the next attempt starts looking (kube-scheduler's `nextStartNodeIndex`), so searches cut short by `numFeasibleNodesToFind` still cover every node in turn. */
+  nextStartNodeIndex: number
+}
+
+/**
+ * kube-scheduler's adaptive `percentageOfNodesToScore` (`numFeasibleNodesToFind`): in a large
+ * cluster it stops filtering once it has found enough feasible nodes: 50% − n/125 of them (at
+ * least 5%), never fewer than 100. With 5,000 nodes that is 500, which is what makes scheduling
+ * 50,000 pods affordable.
+ */
+export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToScore = 0): number {
+  const minFeasibleNodesToFind = 100
+  if (numAllNodes < minFeasibleNodesToFind || percentageOfNodesToScore >= 100) return numAllNodes
+  let pct = percentageOfNodesToScore
+  if (pct <= 0) pct = Math.max(5, 50 - numAllNodes / 125)
+  return Math.max(minFeasibleNodesToFind, Math.floor((numAllNodes * pct) / 100))
 }
 
 export const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`
@@ -205,6 +221,7 @@ export function initialContext(config: Partial<SchedulerConfig> = {}): Scheduler
     decisions: {},
     decisionOrder: [],
     attempts: 0,
+    nextStartNodeIndex: 0,
   }
 }
 
@@ -227,12 +244,16 @@ export interface ScheduleResult {
  * kstate spreads the same way and stays reproducible. Without it, on large nodes where 100m of cpu
  * does not move the integer score, every replica of a ReplicaSet would land on the same node.
  */
-export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo[]): ScheduleResult {
+export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo[], start = 0, feasibleToFind = nodes.length): ScheduleResult & { processed: number } {
   const groups = new Map<string, Decision['rejected'][number]>()
   const rejections: string[][] = []
   const scored: Decision['scored'] = { nodes: [], total: [], byPlugin: Object.fromEntries(profile.scores.map((s) => [s.plugin.name, []])) }
   let best: { name: string; total: number; pods: number } | undefined
-  for (const info of nodes) {
+  let processed = 0
+  let feasible = 0
+  for (let i = 0; i < nodes.length && feasible < feasibleToFind; i++) {
+    const info = nodes[(start + i) % nodes.length]
+    processed++
     const rejected = runFilters(profile, pod, info)
     if (rejected) {
       const reasons = rejected.status.code === 'Unschedulable' ? rejected.status.reasons : []
@@ -243,6 +264,7 @@ export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo
       rejections.push(reasons)
       continue
     }
+    feasible++
     const { scores, total } = runScores(profile, pod, info)
     scored.nodes.push(info.name)
     scored.total.push(total)
@@ -250,8 +272,8 @@ export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo
     if (!best || total > best.total || (total === best.total && info.podCount < best.pods)) best = { name: info.name, total, pods: info.podCount }
   }
   const rejected = [...groups.values()]
-  if (best) return { nodeName: best.name, rejected, scored }
-  return { message: fitErrorMessage(nodes.length, rejections), rejected, scored }
+  if (best) return { nodeName: best.name, rejected, scored, processed }
+  return { message: fitErrorMessage(nodes.length, rejections), rejected, scored, processed }
 }
 
 /** NodeInfos for one attempt, in name order, from the per-node usage kept in context. */
@@ -576,7 +598,8 @@ function scheduleActive(d: Draft, profile: Profile): void {
     if (!entry || !pending) continue
     const { pod, rev } = entry
     const attempt = ++d.ctx.attempts
-    const result = schedulePod(profile, pod, nodes)
+    const result = schedulePod(profile, pod, nodes, d.ctx.nextStartNodeIndex % Math.max(1, nodes.length), numFeasibleNodesToFind(nodes.length))
+    d.ctx.nextStartNodeIndex = nodes.length === 0 ? 0 : (d.ctx.nextStartNodeIndex + result.processed) % nodes.length
     const namespace = pod.metadata?.namespace ?? 'default'
     const name = pod.metadata?.name ?? ''
     const uid = pod.metadata?.uid

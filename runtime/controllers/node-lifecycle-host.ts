@@ -19,7 +19,7 @@ import { rfc3339 } from '../../actors/controllers/node-lifecycle/node.js'
 import { decode, decodeToken, isApiError, LEASE_BUCKET, type ApiRequest, type ApiResponse } from '../../events/index.js'
 import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
-import type { Logger } from '../log.js'
+import { logEnabled, type Logger } from '../log.js'
 import type { Informer, ObjectChange } from '../projections/types.js'
 
 /** The user the controller's requests carry (Kubernetes' own). */
@@ -185,7 +185,7 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
     }
   }
 
-  const actor = createActor(nodeLifecycleMachine, { clock, id: NODE_CONTROLLER_ID, input: { flags, now: clock.now() }, inspect })
+  const actor = createActor(nodeLifecycleMachine, { clock, id: NODE_CONTROLLER_ID, input: { flags, now: clock.now() }, inspect: logEnabled('info') ? inspect : undefined })
   const send = (event: NodeLifecycleEvent) => {
     if (!stopped) actor.send(event)
   }
