@@ -276,9 +276,25 @@ export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo
   return { message: fitErrorMessage(nodes.length, rejections), rejected, scored, processed }
 }
 
+/**
+ * Memo of `newNodeInfo` by the identity of its inputs: the node object and its usage entry are
+ * immutable (copy-on-write tables), so an entry is valid until either is replaced; cached infos
+ * are never mutated (a placement works on a copy). Without it every cycle rebuilt every node:
+ * 50,000 pods on 5,000 nodes was 250 million NodeInfos.
+ */
+const nodeInfoMemo = new WeakMap<Node, { usage: NodeUsage | undefined; info: NodeInfo }>()
+
 /** NodeInfos for one attempt, in name order, from the per-node usage kept in context. */
 export function buildNodeInfos(ctx: Pick<SchedulerContext, 'nodes' | 'nodeNames' | 'usage'>): NodeInfo[] {
-  return ctx.nodeNames.map((name) => newNodeInfo(lookup(ctx.nodes, name)!, lookup(ctx.usage, name)))
+  return ctx.nodeNames.map((name) => {
+    const node = lookup(ctx.nodes, name)!
+    const usage = lookup(ctx.usage, name)
+    const hit = nodeInfoMemo.get(node)
+    if (hit && hit.usage === usage) return hit.info
+    const info = newNodeInfo(node, usage)
+    nodeInfoMemo.set(node, { usage, info })
+    return info
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,7 +605,7 @@ const priority = (pod: Pod | undefined) => pod?.spec?.priority ?? 0
 /** One scheduling cycle: every active pod, highest priority first, against one snapshot in which each placement counts for the next. */
 function scheduleActive(d: Draft, profile: Profile): void {
   const nodes = buildNodeInfos(d.ctx)
-  const byName = new Map(nodes.map((n) => [n.name, n]))
+  const indexOf = new Map(nodes.map((n, i) => [n.name, i]))
   const queue = [...d.ctx.active].sort((a, b) => priority(d.get('pods', b)?.pod) - priority(d.get('pods', a)?.pod))
   d.list('active').length = 0
   for (const key of queue) {
@@ -608,7 +624,11 @@ function scheduleActive(d: Draft, profile: Profile): void {
       recordDecision(d, key, { uid, rev, attempt, rejected, scored, outcome: { nodeName: result.nodeName } })
       d.set('assumed', key, { nodeName: result.nodeName, rev, uid })
       countOn(d, key, result.nodeName)
-      addPod(byName.get(result.nodeName)!, pod)
+      // The memoized info is shared: place the pod on a copy, so a transition never changes its inputs.
+      const i = indexOf.get(result.nodeName)!
+      const placed = { ...nodes[i] }
+      addPod(placed, pod)
+      nodes[i] = placed
       d.emit({ type: 'BindPod', namespace, name, uid, nodeName: result.nodeName, cause: pending.cause })
       continue
     }
