@@ -61,15 +61,20 @@ for (let i = 0; i < REPLICASETS; i++) {
 }
 const running = () => {
   let n = 0
-  for (const p of sim.store.pods.list()) if (p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp) n++
+  for (const key of sim.store.pods.keys()) {
+    const p = sim.store.pods.get(key)!
+    if (p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp) n++
+  }
   return n
 }
+/** Checks every 10 simulated seconds: walking 50,000 pods every second cost more than the cluster. */
+const every10s = (check: () => boolean) => () => Math.floor(clock.now() / 1000) % 10 === 0 && check()
 let lastCount = 0
-await sim.run(3_600_000, 1_000, () => {
+await sim.run(3_600_000, 1_000, every10s(() => {
   lastCount = running()
   progress(`setup: t+${Math.round((clock.now() - setupSimStart) / 1000)} s, ${lastCount}/${PODS} pods running`)
   return lastCount >= PODS
-})
+}))
 if (process.stderr.isTTY) process.stderr.write('\n')
 const setupWall = (performance.now() - setupStarted) / 1000
 check(lastCount === PODS, `setup: ${PODS} pods Running on ${NODES} nodes (${setupWall.toFixed(1)} s wall)`)
@@ -86,18 +91,19 @@ for (const n of zoneNodes) sim.nodes.silence(n)
 const replaced = () => {
   let active = 0
   let onSilent = 0
-  for (const p of sim.store.pods.list()) {
+  for (const key of sim.store.pods.keys()) {
+    const p = sim.store.pods.get(key)!
     if (p.metadata?.deletionTimestamp) continue
     if (silent.has(p.spec?.nodeName ?? '')) onSilent++
     else if (p.status?.phase === 'Running') active++
   }
   return { active, onSilent }
 }
-await sim.run(3 * 3_600_000, 1_000, () => {
+await sim.run(3 * 3_600_000, 1_000, every10s(() => {
   const r = replaced()
   progress(`failure: t+${Math.round((clock.now() - simStart) / 1000)} s, ${r.active} replicas running, ${r.onSilent} left on silent nodes`)
   return r.onSilent === 0 && r.active === PODS
-})
+}))
 if (process.stderr.isTTY) process.stderr.write('\n')
 const simSeconds = (clock.now() - simStart) / 1000
 const wallSeconds = (performance.now() - wallStart) / 1000

@@ -2,7 +2,7 @@ import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js'
 import type { Subscription } from 'rxjs'
 import { createActor, type Actor } from 'xstate'
 import { isApiError, type ApiRequest, type ApiResponse } from '../../events/index.js'
-import { podKey, schedulerMachine, type SchedulerCommand, type SchedulerConfig, type SchedulerMachine } from '../../actors/scheduler/scheduler.js'
+import { podKey, schedulerMachine, type SchedulerCommand, type SchedulerEvent, type SchedulerConfig, type SchedulerMachine } from '../../actors/scheduler/scheduler.js'
 import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
 import type { Logger } from '../log.js'
@@ -109,13 +109,24 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHost {
   actor.on('PodUnschedulable', (cmd) => void reportUnschedulable(cmd))
   actor.start()
 
+  // Pod changes are delivered in batches, one per microtask, in order (a node change flushes the
+  // batch first so the machine sees pods and nodes in log order).
+  let batch: Extract<SchedulerEvent, { type: 'PODS_CHANGED' }>['changes'] = []
+  const flush = () => {
+    if (batch.length === 0) return
+    const changes = batch
+    batch = []
+    send(changes.length === 1 && 'pod' in changes[0] ? { type: 'POD_UPSERTED', ...changes[0] } : { type: 'PODS_CHANGED', changes })
+  }
   const subscriptions: Subscription[] = [
-    nodes.changes$.subscribe((c) =>
-      send(c.type === 'DELETED' ? { type: 'NODE_REMOVED', name: c.object.metadata?.name ?? '' } : { type: 'NODE_UPSERTED', node: c.object }),
-    ),
-    pods.changes$.subscribe((c) =>
-      send(c.type === 'DELETED' ? { type: 'POD_REMOVED', key: podKey(c.object) } : { type: 'POD_UPSERTED', pod: c.object, rev: c.rev }),
-    ),
+    nodes.changes$.subscribe((c) => {
+      flush()
+      send(c.type === 'DELETED' ? { type: 'NODE_REMOVED', name: c.object.metadata?.name ?? '' } : { type: 'NODE_UPSERTED', node: c.object })
+    }),
+    pods.changes$.subscribe((c) => {
+      batch.push(c.type === 'DELETED' ? { removed: podKey(c.object) } : { pod: c.object, rev: c.rev })
+      if (batch.length === 1) queueMicrotask(flush)
+    }),
   ]
 
   return {

@@ -190,6 +190,7 @@ test('after stop, informer changes and late answers are ignored', async () => {
   s.nodes.put(node('n1'))
   const host = startScheduler(s)
   s.pods.put(pod('a'))
+  await Promise.resolve() // pod changes reach the machine in a batch, one microtask later
   host.stop()
   release()
   await flush()
