@@ -22,12 +22,22 @@ function startNode(name: string) {
 }
 
 test.before(async () => {
+  // uvu swallows a failing hook's message: print it.
+  try {
+    await start()
+  } catch (e) {
+    console.error('before failed:', e)
+    throw e
+  }
+})
+
+async function start() {
   c = await startCluster({
     nodes: 0,
     args: ['--node-monitor-period', '1s', '--node-monitor-grace-period', '4s', '--default-unreachable-toleration-seconds', '3', '--default-not-ready-toleration-seconds', '3'],
   })
   for (const n of ['n-a', 'n-b', 'n-c']) startNode(n)
-})
+}
 test.after(async () => {
   for (const n of nodes.values()) n.kill('SIGKILL')
   await c?.stop()
