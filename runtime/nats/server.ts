@@ -88,8 +88,23 @@ function waitForPort(port: number, child: ChildProcess, output: () => string, ti
   })
 }
 
-/** Starts nats-server from `nats.conf` on a free loopback port with JetStream under `storeDir`. */
+/**
+ * Starts nats-server from `nats.conf` on a free loopback port with JetStream under `storeDir`. A
+ * free port found here can be taken by another process before nats-server binds it: then it is
+ * tried again on another one.
+ */
 export async function startNatsServer(opts: NatsServerOptions): Promise<RunningNatsServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts)
+    } catch (e) {
+      if (opts.port !== undefined || attempt >= 3 || !/address already in use/i.test((e as Error).message)) throw e
+      opts.log.warn('nats-server port taken meanwhile: trying another', { attempt })
+    }
+  }
+}
+
+async function startOnce(opts: NatsServerOptions): Promise<RunningNatsServer> {
   const bin = ensureNatsServer((l) => opts.log.info(l))
   await reapOrphan(opts.pidFile, opts.log)
   mkdirSync(opts.storeDir, { recursive: true, mode: 0o700 })

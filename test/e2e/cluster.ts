@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../runtime/nats/free-port.js'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
 export const CLI = join(ROOT, 'dist/runtime/cli/main.js')
@@ -98,9 +97,11 @@ export interface Cluster {
 
 export async function startCluster(o: { nodes?: number; dir?: string; args?: string[] } = {}): Promise<Cluster> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'kstate-e2e-'))
-  const apiPort = await freePort()
-  const proc = startProc(['up', '--nodes', String(o.nodes ?? 3), '--data-dir', dir, '--api-port', String(apiPort), ...(o.args ?? [])])
-  await proc.waitFor(/kstate cluster ready/, 60_000)
+  // Port 0: the API binds a free port itself. Picking one here and passing it raced with the free
+  // port kstate up picks for nats-server (the OS may hand out the same released port twice).
+  const proc = startProc(['up', '--nodes', String(o.nodes ?? 3), '--data-dir', dir, '--api-port', '0', ...(o.args ?? [])])
+  const ready = await proc.waitFor(/kstate cluster ready: API https:\/\/[^:]+:(\d+)/, 60_000)
+  const apiPort = Number(ready[1])
   const kubeconfig = join(dir, 'kubeconfig')
   const cluster: Cluster = {
     dir,
