@@ -316,11 +316,21 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
 
   // ---- Lease renewals: heartbeats are state, not history
   const leases = new Map<string, number>()
+  let pendingLeases: { name: string; renewTime: number }[] = []
   const source = deps.leases ?? natsLeaseSource(deps.nc!, log)
   const stopLeases = await source.start((name, renewTime) => {
     if (stopped) return
     leases.set(name, renewTime)
-    send({ type: 'LEASE_RENEWED', name, renewTime, now: clock.now() })
+    // Batched per microtask: a watch delivers renewals in bursts, and one machine step per burst
+    // is far cheaper than one per node.
+    pendingLeases.push({ name, renewTime })
+    if (pendingLeases.length === 1) {
+      queueMicrotask(() => {
+        const renewals = pendingLeases
+        pendingLeases = []
+        if (renewals.length > 0) send({ type: 'LEASES_RENEWED', renewals, now: clock.now() })
+      })
+    }
   })
 
   actor.start()

@@ -168,15 +168,16 @@ export type FailableCommand = 'SetNodeConditions' | 'MarkPodsNotReady' | 'ApplyT
 
 export type NodeMonitorEvent =
   /** A new version of the Node (informer change): `rev` its revision, `eventType` the log event behind it. */
-  | { type: 'NODE_STATUS'; node: Node; rev: number; eventType?: string; now: number }
+  | { type: 'NODE_STATUS'; node: Node; rev: number; eventType?: string; now: number; lease?: number }
   /** The node's Lease was renewed at `renewTime` (epoch ms). */
   | { type: 'LEASE'; renewTime: number; now: number }
   /** The controller's monitor period elapsed (`--node-monitor-period`). */
-  | { type: 'MONITOR_TICK'; now: number }
+  /** `lease`: the latest renewTime the controller knows (Ready nodes get leases only this way). */
+  | { type: 'MONITOR_TICK'; now: number; lease?: number }
   /** Every zone is fully disrupted (on) or no longer (off): Kubernetes' master disruption mode. */
-  | { type: 'DISRUPTION_MODE'; on: boolean; now: number }
+  | { type: 'DISRUPTION_MODE'; on: boolean; now: number; lease?: number }
   /** The host gave up on a command for now; the next tick decides again. */
-  | { type: 'COMMAND_FAILED'; command: FailableCommand; cause: number }
+  | { type: 'COMMAND_FAILED'; command: FailableCommand; cause: number; lease?: number }
   /** Internal: decide from the recorded data. */
   | { type: 'CHECK' }
   /** Internal: tell the parent if the node's zone membership changed. */
@@ -328,9 +329,15 @@ export const nodeMonitorMachine = setup({
     recordLease: assign(({ context, event }) =>
       event.type === 'LEASE' ? { lease: Math.max(context.lease ?? -Infinity, event.renewTime), now: Math.max(context.now, event.now) } : {},
     ),
+    /** Events from the controller carry the latest lease it knows (Ready nodes get no LEASE events). */
+    recordCarriedLease: assign(({ context, event }) => {
+      const lease = event.type === 'NODE_STATUS' || event.type === 'DISRUPTION_MODE' || event.type === 'COMMAND_FAILED' ? event.lease : undefined
+      return lease !== undefined && lease > (context.lease ?? -Infinity) ? { lease } : {}
+    }),
     recordTick: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'MONITOR_TICK') return
-      enqueue.assign({ now: Math.max(context.now, event.now), retry: false, markPods: undefined })
+      const lease = event.lease !== undefined && event.lease > (context.lease ?? -Infinity) ? event.lease : context.lease
+      enqueue.assign({ now: Math.max(context.now, event.now), retry: false, markPods: undefined, lease })
       if (context.markPods !== undefined && context.health !== 'ready') {
         enqueue.sendParent(report({ type: 'MarkPodsNotReady', node: context.name, cause: context.markPods }))
       }
@@ -406,7 +413,8 @@ export const nodeMonitorMachine = setup({
   guards: {
     /** Most ticks change nothing: they are not even recorded (5,000 nodes, one tick each per period). */
     leaseMayEndUnknown: ({ context }) => context.health === 'unknown' && context.node.ready !== 'Unknown',
-    tickMatters: ({ context, event }) => event.type === 'MONITOR_TICK' && tickMatters(context, Math.max(context.now, event.now)),
+    tickMatters: ({ context, event }) =>
+      event.type === 'MONITOR_TICK' && tickMatters({ ...context, lease: Math.max(context.lease ?? -Infinity, event.lease ?? -Infinity) }, Math.max(context.now, event.now)),
     // health
     graceExpired: ({ context }) => expired(context) && context.node.ready !== 'Unknown',
     reportsReady: ({ context }) => context.node.ready === 'True',
@@ -444,12 +452,13 @@ export const nodeMonitorMachine = setup({
   // Decide once from the node as found (rebuilt from the projection: e.g. Unknown but not tainted yet).
   entry: [{ type: 'raiseCheck' }, 'reportMembership'],
   on: {
-    NODE_STATUS: { actions: 'recordNode' },
+    NODE_STATUS: { actions: ['recordCarriedLease', 'recordNode'] },
     // A renewal can only change a verdict while the node is held Unknown but not written so.
     LEASE: [{ guard: 'leaseMayEndUnknown', actions: ['recordLease', 'raiseCheck', 'raiseReport'] }, { actions: 'recordLease' }],
+    // A tick that changes nothing costs nothing: its lease only matters when the tick does.
     MONITOR_TICK: { guard: 'tickMatters', actions: 'recordTick' },
-    DISRUPTION_MODE: { actions: 'recordDisruptionMode' },
-    COMMAND_FAILED: { actions: 'recordFailure' },
+    DISRUPTION_MODE: { actions: ['recordCarriedLease', 'recordDisruptionMode'] },
+    COMMAND_FAILED: { actions: ['recordCarriedLease', 'recordFailure'] },
     REPORT: { actions: 'reportMembership' },
   },
   states: {

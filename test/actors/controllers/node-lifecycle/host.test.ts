@@ -13,6 +13,7 @@ import { Observable, Subject } from 'rxjs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { rfc3339 } from '../../../../actors/controllers/node-lifecycle/node.js'
+import { lookup } from '../../../../actors/controllers/node-lifecycle/controller.js'
 import { encode, encodeToken, failureStatus, LEASE_BUCKET, type ApiRequest, type ApiResponse, type LogEvent, type RequestContext } from '../../../../events/index.js'
 import { VirtualClock } from '../../../../runtime/clock/virtual-clock.js'
 import { startNodeLifecycleController, type NodeLifecycleHost } from '../../../../runtime/controllers/node-lifecycle-host.js'
@@ -162,7 +163,8 @@ const childContext = (h: Harness, name: string) =>
 /** Leases an hour ahead for the other nodes of the zone, so the zone stays Normal. */
 async function keepAlive(h: Harness, ...names: string[]): Promise<void> {
   for (const n of names) await kv.put(encodeToken(n), encode(leaseOf(n, T0 + 3_600_000)))
-  await until(() => names.every((n) => childContext(h, n)?.lease === T0 + 3_600_000), 'keep-alive leases delivered')
+  // The controller records leases; a Ready node's machine gets its lease with the next tick.
+  await until(() => names.every((n) => lookup(h.host.actor.getSnapshot().context.leases, n) === T0 + 3_600_000), 'keep-alive leases delivered')
 }
 
 test('leases from the bucket keep a node alive; when they stop: setNodeConditions, then the taint, as system:node-controller with the causal revisions', async () => {
@@ -171,7 +173,7 @@ test('leases from the bucket keep a node alive; when they stop: setNodeCondition
   h.clock.advance(0)
   await keepAlive(h, `${name}-b`, `${name}-c`)
   await kv.put(encodeToken(name), encode(leaseOf(name, T0 + 30_000)))
-  await until(() => childContext(h, name)?.lease === T0 + 30_000, 'lease delivered to the node machine')
+  await until(() => lookup(h.host.actor.getSnapshot().context.leases, name) === T0 + 30_000, 'lease delivered to the controller')
   h.clock.advance(65_000) // heartbeat at T0 → would be Unknown at 45 s without the lease; lease at 30 s → at 75 s
   await flush()
   assert.is(h.requests.filter((r) => r.request.verb === 'setNodeConditions' && r.request.name === name).length, 0)
