@@ -9,43 +9,8 @@ import { logger, setLogSink } from '../../../runtime/log.js'
 import { startScheduler } from '../../../runtime/scheduler/host.js'
 import { lookup } from '../../../actors/scheduler/scheduler.js'
 import { node, pod } from '../../actors/scheduler/builders.js'
+import { FakeInformer } from '../../support/fake-informer.js'
 
-/** An in-memory informer: initial list on subscribe, then live changes, as the real one. */
-class FakeInformer<T extends { metadata?: { name?: string; namespace?: string } }> implements Informer<T> {
-  private objects = new Map<string, T>()
-  private live = new Subject<ObjectChange<T>>()
-  readonly changes$ = new Observable<ObjectChange<T>>((sub) => {
-    for (const object of this.objects.values()) sub.next({ type: 'ADDED', rev: this.rev, object, event: undefined as never })
-    return this.live.subscribe(sub)
-  })
-  /** `log` is shared by the informers of one test, as revisions come from one log. */
-  constructor(
-    private namespaced: boolean,
-    private log: { rev: number },
-  ) {}
-  get rev() {
-    return this.log.rev
-  }
-  key(o: T) {
-    return this.namespaced ? `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}` : (o.metadata?.name ?? '')
-  }
-  get(key: string) {
-    return this.objects.get(key)
-  }
-  list() {
-    return [...this.objects.values()]
-  }
-  put(o: T) {
-    const key = this.key(o)
-    const previous = this.objects.get(key)
-    this.objects.set(key, o)
-    this.live.next({ type: previous ? 'MODIFIED' : 'ADDED', rev: ++this.log.rev, object: o, previous, event: undefined as never })
-  }
-  remove(o: T) {
-    this.objects.delete(this.key(o))
-    this.live.next({ type: 'DELETED', rev: ++this.log.rev, object: o, event: undefined as never })
-  }
-}
 
 function setup(answer: (r: ApiRequest) => ApiResponse | Promise<ApiResponse> = () => ({ ok: true, code: 201, object: {}, rev: 1 })) {
   const log = { rev: 0 }

@@ -23,41 +23,8 @@ import { startNatsServer, type RunningNatsServer } from '../../../../runtime/nat
 import type { Informer, ObjectChange } from '../../../../runtime/projections/types.js'
 import { removeDir } from '../../../e2e/cluster.js'
 import { KUBELET_CONDITIONS, T0 } from './sim.js'
+import { FakeInformer } from '../../../support/fake-informer.js'
 
-/** An in-memory informer: initial list on subscribe, then live changes carrying the log event type. */
-class FakeInformer<T extends { metadata?: { name?: string; namespace?: string; resourceVersion?: string } }> implements Informer<T> {
-  private objects = new Map<string, T>()
-  private live = new Subject<ObjectChange<T>>()
-  readonly changes$ = new Observable<ObjectChange<T>>((sub) => {
-    for (const object of this.objects.values()) sub.next({ type: 'ADDED', rev: Number(object.metadata?.resourceVersion ?? 0), object })
-    return this.live.subscribe(sub)
-  })
-  constructor(
-    private namespaced: boolean,
-    private log: { rev: number },
-  ) {}
-  get rev() {
-    return this.log.rev
-  }
-  key(o: T) {
-    return this.namespaced ? `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}` : (o.metadata?.name ?? '')
-  }
-  get(key: string) {
-    return this.objects.get(key)
-  }
-  list() {
-    return [...this.objects.values()]
-  }
-  put(o: T, type: string): number {
-    const key = this.key(o)
-    const previous = this.objects.get(key)
-    const rev = ++this.log.rev
-    const object = { ...o, metadata: { ...o.metadata, resourceVersion: String(rev) } }
-    this.objects.set(key, object)
-    this.live.next({ type: previous ? 'MODIFIED' : 'ADDED', rev, object, previous, event: { type } as LogEvent })
-    return rev
-  }
-}
 
 setLogLevel('info')
 const dir = mkdtempSync(join(tmpdir(), 'kstate-nlc-'))
@@ -118,8 +85,8 @@ interface Harness {
 /** An api that applies node requests to the informers like the api-server and its projection would. */
 async function setup(names: string[], opts: { pods?: Pod[] } = {}): Promise<Harness> {
   const log = { rev: 0 }
-  const nodes = new FakeInformer<Node>(false, log)
-  const pods = new FakeInformer<Pod>(true, log)
+  const nodes = new FakeInformer<Node>(false, log, { stampResourceVersion: true })
+  const pods = new FakeInformer<Pod>(true, log, { stampResourceVersion: true })
   for (const n of names) nodes.put(nodeOf(n, KUBELET_CONDITIONS('True', T0)), 'NodeRegistered')
   for (const p of opts.pods ?? []) pods.put(p, 'PodCreated')
   const clock = new VirtualClock(T0)

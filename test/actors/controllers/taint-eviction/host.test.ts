@@ -8,43 +8,8 @@ import { startTaintEvictionController, TAINT_EVICTION_USER } from '../../../../r
 import { logger, setLogSink } from '../../../../runtime/log.js'
 import type { Informer, ObjectChange } from '../../../../runtime/projections/types.js'
 import { NOT_READY, SECOND, START, node, pod, rfc3339 } from './harness.js'
+import { FakeInformer } from '../../../support/fake-informer.js'
 
-/** An in-memory informer: the initial list on subscribe, then live changes with their log event. */
-class FakeInformer<T extends { metadata?: { name?: string; namespace?: string } }> implements Informer<T> {
-  private objects = new Map<string, T>()
-  private live = new Subject<ObjectChange<T>>()
-  readonly changes$ = new Observable<ObjectChange<T>>((sub) => {
-    for (const object of this.objects.values()) sub.next({ type: 'ADDED', rev: this.log.rev, object })
-    return this.live.subscribe(sub)
-  })
-  constructor(
-    private namespaced: boolean,
-    private log: { rev: number },
-  ) {}
-  get rev() {
-    return this.log.rev
-  }
-  key(o: T) {
-    return this.namespaced ? `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}` : (o.metadata?.name ?? '')
-  }
-  get(key: string) {
-    return this.objects.get(key)
-  }
-  list() {
-    return [...this.objects.values()]
-  }
-  put(o: T, event?: LogEvent): number {
-    const key = this.key(o)
-    const previous = this.objects.get(key)
-    this.objects.set(key, o)
-    this.live.next({ type: previous ? 'MODIFIED' : 'ADDED', rev: ++this.log.rev, object: o, previous, ...(event ? { event } : {}) })
-    return this.log.rev
-  }
-  remove(o: T) {
-    this.objects.delete(this.key(o))
-    this.live.next({ type: 'DELETED', rev: ++this.log.rev, object: o })
-  }
-}
 
 const tainted = (taint: Taint): LogEvent => ({ type: 'NodeTainted', v: 1, at: START, by: 'system:node-controller', cause: 1, data: { taint } })
 
