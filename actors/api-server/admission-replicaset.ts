@@ -9,7 +9,7 @@ import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import type { Status, StatusCause } from 'kubernetes-types/meta/v1.js'
 import { failureStatus } from '../../events/status.js'
-import { canonicalize, checkTypeMeta, deepEqual, MAX_GENERATED_NAME_PREFIX, type AdmissionContext } from './admission.js'
+import { canonicalize, checkTypeMeta, createName, deepEqual, SYSTEM_META, withoutSystemMeta, type AdmissionContext } from './admission.js'
 import { defaultPod } from './defaults.js'
 import { formatQuantity, parseQuantityValue } from './quantity.js'
 import { fieldError, type FieldCause } from './validation/names.js'
@@ -125,8 +125,6 @@ function canonicalTemplateQuantities(rs: ReplicaSet): ReplicaSet {
  * Create, update, scale.
  * ---------------------------------------------------------------------------------------------- */
 
-const SYSTEM_META = ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const
-
 /** POST /apis/apps/v1/namespaces/{ns}/replicasets. */
 export function admitReplicaSetCreate(raw: unknown, ctx: AdmissionContext): ReplicaSetAdmission {
   const decoded = checkReplicaSetTypeMeta(raw)
@@ -138,8 +136,7 @@ export function admitReplicaSetCreate(raw: unknown, ctx: AdmissionContext): Repl
   if (bodyNs && ctx.namespace && bodyNs !== ctx.namespace) {
     return badRequest('the namespace of the provided object does not match the namespace sent on the request')
   }
-  const meta: Obj = { ...given }
-  for (const k of SYSTEM_META) delete meta[k]
+  const meta: Obj = withoutSystemMeta(given)
   meta.namespace = bodyNs || ctx.namespace || 'default'
   const name = createName(meta, ctx)
   if (name) meta.name = name
@@ -155,15 +152,6 @@ export function admitReplicaSetCreate(raw: unknown, ctx: AdmissionContext): Repl
   return { ok: true, replicaSet: canonicalize(admitted) }
 }
 
-function createName(meta: Obj, ctx: AdmissionContext): string {
-  const name = str(meta.name)
-  if (name) return name
-  const generateName = str(meta.generateName)
-  if (!generateName) return ''
-  if (ctx.name) return ctx.name
-  if (ctx.generatedSuffix === undefined) throw new Error('admission: generateName needs ctx.name or ctx.generatedSuffix')
-  return generateName.slice(0, MAX_GENERATED_NAME_PREFIX) + ctx.generatedSuffix
-}
 
 /**
  * PUT /apis/apps/v1/namespaces/{ns}/replicasets/{name}. Spec (but the selector) and metadata may

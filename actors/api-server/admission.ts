@@ -145,16 +145,17 @@ function canonicalPodQuantities(spec: Obj): Obj {
 }
 
 /** Metadata fields only the server sets; whatever a client sends there is dropped on create. */
-const SYSTEM_META = ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const
+/** Metadata fields only the server sets. */
+export const SYSTEM_META = ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const
 
-function withoutSystemMeta(meta: Obj): Obj {
+export function withoutSystemMeta(meta: Obj): Obj {
   const out = { ...meta }
   for (const k of SYSTEM_META) delete out[k]
   return out
 }
 
 /** Name for a create: the body's, else the caller's generated one, else generateName + suffix. */
-function createName(meta: Obj, ctx: AdmissionContext): string {
+export function createName(meta: Record<string, unknown>, ctx: AdmissionContext): string {
   const name = str(meta.name)
   if (name) return name
   const generateName = str(meta.generateName)

@@ -9,7 +9,6 @@ import type { Node, NodeCondition, Pod } from 'kubernetes-types/core/v1.js'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Observable, Subject } from 'rxjs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { rfc3339 } from '../../../../actors/controllers/node-lifecycle/node.js'
@@ -20,7 +19,6 @@ import { startNodeLifecycleController, type NodeLifecycleHost } from '../../../.
 import { logger, setLogLevel, setLogSink } from '../../../../runtime/log.js'
 import { connectNats } from '../../../../runtime/nats/connect.js'
 import { startNatsServer, type RunningNatsServer } from '../../../../runtime/nats/server.js'
-import type { Informer, ObjectChange } from '../../../../runtime/projections/types.js'
 import { removeDir } from '../../../e2e/cluster.js'
 import { KUBELET_CONDITIONS, T0 } from './sim.js'
 import { FakeInformer } from '../../../support/fake-informer.js'
@@ -123,9 +121,6 @@ async function setup(names: string[], opts: { pods?: Pod[] } = {}): Promise<Harn
   h.host = await startNodeLifecycleController({ api, nodes, pods, nc, clock, log: logger('node-controller'), flags: { nodeMonitorGracePeriodMs: 40_000 } })
   return h
 }
-
-const childContext = (h: Harness, name: string) =>
-  h.host.actor.getSnapshot().children[`node-controller/${name}`]?.getSnapshot().context as { lease?: number } | undefined
 
 /** Leases an hour ahead for the other nodes of the zone, so the zone stays Normal. */
 async function keepAlive(h: Harness, ...names: string[]): Promise<void> {

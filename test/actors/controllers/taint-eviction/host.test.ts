@@ -1,12 +1,10 @@
 import type { Node, Pod, Taint } from 'kubernetes-types/core/v1.js'
-import { Observable, Subject } from 'rxjs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { failureStatus, type ApiRequest, type ApiResponse, type LogEvent, type RequestContext } from '../../../../events/index.js'
 import { VirtualClock } from '../../../../runtime/clock/virtual-clock.js'
 import { startTaintEvictionController, TAINT_EVICTION_USER } from '../../../../runtime/controllers/taint-eviction-host.js'
 import { logger, setLogSink } from '../../../../runtime/log.js'
-import type { Informer, ObjectChange } from '../../../../runtime/projections/types.js'
 import { NOT_READY, SECOND, START, node, pod, rfc3339 } from './harness.js'
 import { FakeInformer } from '../../../support/fake-informer.js'
 
