@@ -42,13 +42,20 @@ export function writeSecretFile(path: string, content: string): void {
 }
 
 const secret = () => randomBytes(24).toString('base64url')
+/**
+ * NATS passwords reach nats.conf through `$VAR`, and nats-server parses the variable's value as a
+ * config value: one starting with digits may be read as a number, size or date and fail (seen: a
+ * base64url password beginning "1-"). A
+ * letter then hex is always a plain string.
+ */
+const natsPassword = () => `k${randomBytes(24).toString('hex')}`
 
 /** Loads the cluster's secrets, generating them on the first start of this data dir. */
 export function loadOrCreateCredentials(dir: string): Credentials {
   const p = dataDirPaths(dir)
   mkdirSync(p.root, { recursive: true, mode: 0o700 })
   if (existsSync(p.credentials)) return JSON.parse(readFileSync(p.credentials, 'utf8')) as Credentials
-  const creds: Credentials = { controlPlanePassword: secret(), nodePassword: secret(), adminToken: secret() }
+  const creds: Credentials = { controlPlanePassword: natsPassword(), nodePassword: natsPassword(), adminToken: secret() }
   writeSecretFile(p.credentials, JSON.stringify(creds, null, 2) + '\n')
   return creds
 }
