@@ -1,6 +1,7 @@
 /** Error codes of the runtime, in one table; each error class carries one. */
 export const ErrorCode = {
   NatsServerMissing: 'NATS_SERVER_MISSING',
+  PackageMissing: 'PACKAGE_MISSING',
   NatsServerFailed: 'NATS_SERVER_FAILED',
   ClusterNotFound: 'CLUSTER_NOT_FOUND',
   KubeconfigInvalid: 'KUBECONFIG_INVALID',

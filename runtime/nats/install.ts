@@ -1,38 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process'
-import { ErrorCode, KstateError } from '../errors.js'
-
-const INSTALL_HINT = 'sudo apt-get install -y nats-server'
+import { ensureProgram, findProgram } from '../apt.js'
+import { ErrorCode } from '../errors.js'
 
 /** Path of the nats-server binary, or undefined. */
-export function findNatsServer(): string | undefined {
-  const r = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' })
-  const path = r.stdout.trim()
-  return r.status === 0 && path ? path : undefined
-}
+export const findNatsServer = (): string | undefined => findProgram('nats-server')
 
-/**
- * Finds nats-server, installing Debian's package when running as root. Without root it fails
- * with the command to run, rather than asking for a password mid-start.
- */
-export function ensureNatsServer(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): string {
-  const found = findNatsServer()
-  if (found) return found
-  if (process.getuid?.() !== 0) {
-    throw new KstateError(ErrorCode.NatsServerMissing, `nats-server is not installed; install it with: ${INSTALL_HINT}`)
-  }
-  log('nats-server is not installed: installing Debian package nats-server (apt-get)…')
-  try {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-    try {
-      execFileSync('apt-get', ['install', '-y', '-q', 'nats-server'], { stdio: ['ignore', 'ignore', 'inherit'], env })
-    } catch {
-      execFileSync('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'], env })
-      execFileSync('apt-get', ['install', '-y', '-q', 'nats-server'], { stdio: ['ignore', 'ignore', 'inherit'], env })
-    }
-  } catch (cause) {
-    throw new KstateError(ErrorCode.NatsServerMissing, `installing nats-server failed; install it with: ${INSTALL_HINT}`, { cause })
-  }
-  const installed = findNatsServer()
-  if (!installed) throw new KstateError(ErrorCode.NatsServerMissing, `nats-server still not found; install it with: ${INSTALL_HINT}`)
-  return installed
-}
+/** Finds nats-server, installing Debian's package (2.9.10 on bookworm) when running as root. */
+export const ensureNatsServer = (log?: (line: string) => void): string =>
+  ensureProgram({ binary: 'nats-server', pkg: 'nats-server', code: ErrorCode.NatsServerMissing }, log)
