@@ -21,6 +21,8 @@ export const StatusReason = {
   BadRequest: 400,
   /** This endpoint does not accept the verb (e.g. writes to a read-only replay). */
   MethodNotAllowed: 405,
+  /** The body's content type is not one this verb accepts (e.g. a patch type): use a listed one. */
+  UnsupportedMediaType: 415,
   /** Body over the limit (3 MiB): split the object. */
   RequestEntityTooLarge: 413,
   /** The watch revision is older than the log retains: list again. */

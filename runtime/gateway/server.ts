@@ -10,7 +10,8 @@ import type { ApiClient } from '../api/client.js'
 import type { Logger } from '../log.js'
 import { objectStoreKey, type ClusterStore } from '../projections/cluster-store.js'
 import type { ObjectChange } from '../projections/types.js'
-import { mergePatch } from './merge-patch.js'
+import { HttpError } from './http-error.js'
+import { applyPatch } from './patch.js'
 import { fieldOf, matches, parseSelector, SelectorError } from './selectors.js'
 import { apiGroupList, apiResourceList, apiVersions, appsGroup, appsResourceList, versionInfo } from './discovery.js'
 import { nodeTable, podTable, replicaSetTable, wantsTable } from './table.js'
@@ -48,12 +49,6 @@ function scaleOf(rs: ReplicaSet) {
     metadata: { name: rs.metadata?.name, namespace: rs.metadata?.namespace, uid: rs.metadata?.uid, resourceVersion: rs.metadata?.resourceVersion, creationTimestamp: rs.metadata?.creationTimestamp },
     spec: { replicas: rs.spec?.replicas ?? 1 },
     status: { replicas: rs.status?.replicas ?? 0, selector: Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') },
-  }
-}
-
-class HttpError extends Error {
-  constructor(readonly status: Status) {
-    super(status.message)
   }
 }
 
@@ -249,7 +244,7 @@ export function createGateway(deps: GatewayDeps): Server {
           return call({ verb: 'update', resource: r.resource, namespace: ns, name: r.name, object: parseBody(await readBody(req), req.headers['content-type']) })
         case 'PATCH': {
           const patch = parseBody(await readBody(req), req.headers['content-type'])
-          const merged = mergePatch(getOne(r), patch) as Pod
+          const merged = applyPatch(r.resource, getOne(r), patch, req.headers['content-type']) as Pod
           return call({ verb: 'update', resource: r.resource, namespace: ns, name: r.name, object: merged })
         }
         case 'DELETE': {
@@ -268,7 +263,7 @@ export function createGateway(deps: GatewayDeps): Server {
       if (method === 'GET') return send(res, 200, getOne(r))
       if (method !== 'PUT' && method !== 'PATCH') throw new HttpError(failureStatus('MethodNotAllowed', `${method} is not supported on ${r.resource}/status`))
       const body = parseBody(await readBody(req), req.headers['content-type']) as { status?: unknown; metadata?: { resourceVersion?: string } }
-      const status = method === 'PATCH' ? mergePatch(getOne(r).status, body.status) : body.status
+      const status = method === 'PATCH' ? (applyPatch(r.resource, getOne(r), body, req.headers['content-type']) as { status?: unknown }).status : body.status
       return call({ verb: 'updateStatus', resource: r.resource, namespace: ns, name: r.name, status, resourceVersion: body.metadata?.resourceVersion })
     }
     if (r.sub === 'scale' && r.resource === 'replicasets') {

@@ -75,6 +75,28 @@ if (hasKubectl) {
     assert.match(kubectl('delete', 'pod', 'from-kubectl'), 'pod "from-kubectl" deleted')
     assert.not.match(kubectl('get', 'pods'), 'from-kubectl')
   })
+
+  test('kubectl patch: strategic merge keeps list elements by key, json patch applies operations, a bad patch changes nothing', () => {
+    const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', c.kubeconfig, ...args], { encoding: 'utf8', timeout: 30_000 })
+    execFileSync('kubectl', ['--kubeconfig', c.kubeconfig, 'apply', '-f', '-'], {
+      encoding: 'utf8',
+      input: [
+        'apiVersion: apps/v1', 'kind: ReplicaSet', 'metadata:', '  name: patched', 'spec:', '  replicas: 0', '  selector:', '    matchLabels: {app: patched}',
+        '  template:', '    metadata:', '      labels: {app: patched}', '    spec:', '      containers:', '      - name: c', '        image: busybox',
+        '        command: ["sleep", "60"]', '        env: [{name: A, value: "1"}]', '',
+      ].join('\n'),
+    })
+    kubectl('patch', 'rs', 'patched', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"c","env":[{"name":"B","value":"2"}]}]}}}}')
+    const env = () => kubectl('get', 'rs', 'patched', '-o', 'jsonpath={.spec.template.spec.containers[0].env[*].name} {.spec.template.spec.containers[0].image}')
+    assert.is(env(), 'A B busybox')
+    kubectl('patch', 'rs', 'patched', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"busybox:2"}]')
+    assert.is(env(), 'A B busybox:2')
+    const bad = spawnSync('kubectl', ['--kubeconfig', c.kubeconfig, 'patch', 'rs', 'patched', '--type', 'json', '-p', '[{"op":"test","path":"/spec/replicas","value":7}]'], { encoding: 'utf8' })
+    assert.is.not(bad.status, 0)
+    assert.match(bad.stderr, /rejected|test/i)
+    assert.is(env(), 'A B busybox:2')
+    kubectl('delete', 'rs', 'patched')
+  })
 } else {
   console.log('kubectl is not installed: the kubectl compatibility test did not run')
 }
