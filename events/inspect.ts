@@ -3,31 +3,74 @@
  * `kstate inspect`, `kstate ui` and tests can see every statechart of every process live.
  *
  * Subjects (msgpack bodies, core NATS, not the log: inspection is observation, never history):
- * - `kstate.inspect.<actor-id>`: a stream of `InspectionMessage`s for that actor. Actor ids use
- *   `/` as separator (`node-controller/node-7`, `kubelet/node-7/pod/default/web-1`); `.` in a name
- *   is encoded as `~` like log subjects, so one id is one subject token path.
- * - `kstate.inspect-control.list`: request; every process answers with an `InspectionListReply`
- *   (many responders: collect replies for a short window).
- * - `kstate.inspect-control.get`: request `{ id }`; the process hosting that actor answers with an
- *   `InspectionActorReply` (context, value, machine definition for diagrams); others stay silent.
- * - `kstate.inspect-control.set`: request `{ id | prefix, mode }` switches publishing per actor.
+ * - `kstate.inspect.<actor-id as tokens>`: batches of `InspectionMessage`s for that actor. An actor
+ *   id uses `/` as separator (`node-controller/node-7`, `kubelet/node-7/pod/default/web-1`); on the
+ *   subject each `/` becomes `.` and a `.` inside a name becomes `~` (as log subjects), so
+ *   `kstate.inspect.node-controller.>` follows every node machine and `kstate.inspect.>` all.
+ *   The BODY IS AN ARRAY: `InspectionMessage[]`, in order, all of the same actor: the host batches
+ *   what one actor did in one event-loop turn into one NATS message (one publish per message would
+ *   cost more than the actor's own step). Use `decodeInspectionBatch`.
+ * - `kstate.inspect-control.list`: request (empty body); every process answers with an
+ *   `InspectionListReply` (many responders: collect replies until they stall, ~300 ms).
+ * - `kstate.inspect-control.get`: request `InspectionGetRequest`; the process hosting that actor
+ *   answers with an `InspectionActorReply` (context, value, machine definition); others stay silent.
+ * - `kstate.inspect-control.set`: request `InspectionSetRequest` switches publishing of one actor
+ *   or every actor under a prefix (also those created later); every process answers an
+ *   `InspectionSetReply` (many responders, as list).
+ *
+ * Over HTTP (the gateway, for the CLI and `kstate ui`, which hold only the kubeconfig), JSON:
+ * - `GET /kstate/v1/actors` → `ActorList` (every process's actors, sorted by id).
+ * - `GET /kstate/v1/actors/<id>` → `InspectionActorReply`; `<id>` is one URL-encoded segment
+ *   (`node-controller%2Fnode-7`); raw slashes are accepted too.
+ * - `GET /kstate/v1/actors/<id>?watch=1` and `GET /kstate/v1/inspect?watch=1[&actor=<id|prefix>]`
+ *   → NDJSON, one `InspectionMessage` per line, live (`actor=kubelet/n1` = that actor and every
+ *   actor under `kubelet/n1/`). Nothing is replayed: list or get first for the current state.
+ * - `GET /kstate/v1/actors/<id>/diagram?format=svg|mermaid|dot|json` → the machine drawn with its
+ *   current state marked (svg: `<g class="state current" data-state-id="<state id>">`, see
+ *   runtime/inspect/diagram/svg.ts; `json` is the `DiagramModel`).
+ * - `POST /kstate/v1/inspect/mode` body `InspectionSetRequest` → `{ items: InspectionSetReply[] }`.
+ * - `GET /kstate/v1/explain/namespaces/<ns>/pods/<name>` → `Explanation` (runtime/inspect/explain.ts).
  */
+import { decode } from './codec.js'
 import { encodeToken } from './subjects.js'
 
 export const INSPECT_PREFIX = 'kstate.inspect'
+/** Every actor's stream. */
+export const INSPECT_ALL = `${INSPECT_PREFIX}.>`
 export const INSPECT_LIST_SUBJECT = 'kstate.inspect-control.list'
 export const INSPECT_GET_SUBJECT = 'kstate.inspect-control.get'
 export const INSPECT_SET_SUBJECT = 'kstate.inspect-control.set'
 
-/** `kstate.inspect.<id>` with `/` kept and `.` encoded. */
-export function inspectSubject(actorId: string): string {
-  return `${INSPECT_PREFIX}.${encodeToken(actorId)}`
+/** One subject token per id segment; characters NATS reserves in tokens become `_`. */
+function idTokens(actorId: string): string {
+  return actorId
+    .split('/')
+    .map((s) => encodeToken(s).replace(/[\s*>]/g, '_') || '_')
+    .join('.')
 }
 
-/** An XState state value as plain data: `'Ready'` or `{ health: 'Ready', taint: 'none' }`. */
+/** `kstate.inspect.node-controller.node-7` for `node-controller/node-7`. */
+export function inspectSubject(actorId: string): string {
+  return `${INSPECT_PREFIX}.${idTokens(actorId)}`
+}
+
+/** The subjects that carry one actor and every actor under it (`<id>/…`). */
+export function inspectSubjectsUnder(actorId: string): [string, string] {
+  const s = inspectSubject(actorId)
+  return [s, `${s}.>`]
+}
+
+/** Whether `id` is `filter` or under it (`filter/…`); no filter matches all. */
+export function actorMatches(id: string, filter: string | undefined): boolean {
+  if (!filter) return true
+  const f = filter.endsWith('/') ? filter.slice(0, -1) : filter
+  return id === f || id.startsWith(`${f}/`)
+}
+
+/** An XState state value as plain data: `'ready'` or `{ health: 'ready', taint: 'untainted' }`. */
 export type StateValueData = string | { [region: string]: StateValueData }
 
-/** Publishing mode of one actor: every message, one snapshot in N, or nothing. */
+/** Publishing mode of one actor: every message, one macrostep in N, or nothing. */
 export type InspectionMode = { kind: 'on' } | { kind: 'sampled'; every: number } | { kind: 'off' }
 
 interface Base {
@@ -40,27 +83,43 @@ interface Base {
 export type InspectionMessage =
   /** The actor started: its machine id, process and first state. */
   | (Base & { kind: 'created'; machine: string; process: string; parent?: string; value: StateValueData })
-  /** An event reached the actor; `source` is the sending actor's id, or the host (`nats`, `clock`, `informer`). */
+  /**
+   * An event reached the actor. `source`: the sending actor's id; `clock` for its own delayed
+   * events (`after`, delayed `raise`); otherwise what the host fed it from (`informer`, `nats`,
+   * `api-server`, `driver`, …).
+   */
   | (Base & { kind: 'event'; event: string; source?: string })
-  /** The snapshot after a macrostep: `from → to` on `event`. `context` only when the host was asked to include it. */
+  /** The snapshot after a macrostep: `from → value` on `event` (`from` equal to `value` when it stayed). */
   | (Base & { kind: 'snapshot'; event: string; from?: StateValueData; value: StateValueData; status: 'active' | 'done' | 'error' | 'stopped'; context?: unknown })
-  /** An action executed (its `type`), e.g. `emitTaint`. */
+  /** An action executed: its name (`markPodsNotReady`), or `emit BindPod`, `raise CHECK`, `cancel spawn`, `sendTo …`. */
   | (Base & { kind: 'action'; action: string })
   /** The actor stopped. */
   | (Base & { kind: 'stopped' })
+
+/** Decodes one NATS message of `kstate.inspect.…` (throws `MalformedFrameError` on garbage). */
+export function decodeInspectionBatch(frame: Uint8Array): InspectionMessage[] {
+  const v = decode<unknown>(frame)
+  return (Array.isArray(v) ? v : [v]) as InspectionMessage[]
+}
 
 /** One actor as `kstate inspect` lists it. */
 export interface InspectedActor {
   id: string
   machine: string
   process: string
+  /** The parent's actor id, for children (`node-controller` for `node-controller/node-7`). */
+  parent?: string
   value: StateValueData
+  /** XState status of its snapshot. */
+  status?: 'active' | 'done' | 'error' | 'stopped'
   lastEvent?: string
   /** When it was created, epoch ms. */
   since: number
-  /** When it last changed, epoch ms. */
+  /** When it last received an event, epoch ms. */
   lastAt?: number
   mode: InspectionMode['kind']
+  /** For `sampled`: one macrostep in `every` is published. */
+  every?: number
 }
 
 export interface InspectionListReply {
@@ -69,8 +128,51 @@ export interface InspectionListReply {
   actors: InspectedActor[]
 }
 
+export interface InspectionGetRequest {
+  id: string
+}
+
 export interface InspectionActorReply extends InspectedActor {
+  pid: number
+  /** JSON-safe copy of the context, capped in size (`contextTruncated` says when parts were cut). */
   context: unknown
-  /** `machine.toJSON()` (states, transitions, `after` delays) for diagrams. */
+  contextTruncated?: boolean
+  /** `machine.toJSON()` (states, transitions, `after` delays), JSON-safe, for diagrams. */
   definition: unknown
+  /** Named delays of the machine resolved against the current context, ms (`nodeMonitorGracePeriod: 40000`). */
+  delays?: Record<string, number>
+}
+
+/** One actor (`id`) or all under `prefix` (and those created later under it); neither: every actor of every process. */
+export interface InspectionSetRequest {
+  id?: string
+  prefix?: string
+  mode: InspectionMode
+}
+
+export interface InspectionSetReply {
+  process: string
+  /** Ids of the actors whose mode changed. */
+  changed: string[]
+}
+
+/** `GET /kstate/v1/actors`. */
+export interface ActorList {
+  kind: 'ActorList'
+  processes: { process: string; pid: number; actors: number }[]
+  items: InspectedActor[]
+}
+
+/** `on`, `off`, `sampled:N` (the `--inspect` flag and `?mode=`). */
+export function parseInspectionMode(text: string): InspectionMode {
+  const t = text.trim().toLowerCase()
+  if (t === 'on') return { kind: 'on' }
+  if (t === 'off') return { kind: 'off' }
+  const m = /^sampled:(\d+)$/.exec(t)
+  if (m && Number(m[1]) >= 1) return Number(m[1]) === 1 ? { kind: 'on' } : { kind: 'sampled', every: Number(m[1]) }
+  throw new Error(`inspection mode must be on, off or sampled:N (N ≥ 1), got "${text}"`)
+}
+
+export function formatInspectionMode(m: InspectionMode): string {
+  return m.kind === 'sampled' ? `sampled:${m.every}` : m.kind
 }

@@ -27,6 +27,8 @@ export const StatusReason = {
   RequestEntityTooLarge: 413,
   /** The watch revision is older than the log retains: list again. */
   Gone: 410,
+  /** The watch's resourceVersion is older than the log still holds ("too old resource version"): list again, watch from the list's resourceVersion. */
+  Expired: 410,
   /** Retry later. */
   ServiceUnavailable: 503,
   Timeout: 504,

@@ -9,6 +9,10 @@ export const LOG_PREFIX = 'kstate.log'
 /** Cluster-scoped objects (Nodes) use this token in the namespace position. */
 export const CLUSTER_SCOPE = '_'
 
+/** Projection snapshots (a cache of the log's state at a revision; see runtime/projections/snapshot-store.ts). */
+export const SNAPSHOT_STREAM = 'KSTATE_SNAPSHOTS'
+export const SNAPSHOT_PREFIX = 'kstate.snapshot'
+
 /** Requests to the api-server from other processes (scheduler, kubelets): msgpack request/reply. */
 export const API_REQUEST_SUBJECT = 'kstate.api.request'
 /** Per-node kubelet endpoints the api-server calls (pod logs), like the kubelet's HTTPS port. */

@@ -3,6 +3,7 @@ import { assertEvent, enqueueActions, setup } from 'xstate'
 import { addPod, emptyUsage, fitErrorMessage, newNodeInfo, runFilters, runScores, withPod, type NodeInfo, type NodeUsage, type NodeVerdict, type Profile } from './framework.js'
 import { defaultProfile } from './plugins/index.js'
 import { readyStatus } from './plugins/node-ready.js'
+import { emptyTable, lookup, tableKeys, TableEditor, type Table } from '../lib/sharded-table.js'
 
 /**
  * The kube-scheduler as a pure XState machine: informer changes in, `BindPod` and
@@ -124,30 +125,9 @@ export function nodeVerdicts(d: Decision): Record<string, NodeVerdict> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tables: string-keyed maps split into shards, so that an immutable update copies one shard and
-// the shard index, not every entry (a cluster's worth of pods changes one pod per event).
+// Tables: persistent maps (`actors/lib/sharded-table.ts`), so an event costs what it touches.
 
-export type Table<T> = Readonly<Record<string, Readonly<Record<string, T>>>>
-const SHARDS = 64
-
-function shardOf(key: string): string {
-  let h = 0
-  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0
-  return String((h >>> 0) % SHARDS)
-}
-
-export function lookup<T>(t: Table<T>, key: string): T | undefined {
-  const shard = t[shardOf(key)]
-  return shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : undefined
-}
-
-export function tableEntries<T>(t: Table<T>): [string, T][] {
-  return Object.values(t).flatMap((shard) => Object.entries(shard))
-}
-
-export function tableKeys<T>(t: Table<T>): string[] {
-  return Object.values(t).flatMap((shard) => Object.keys(shard))
-}
+export { lookup, tableEntries, tableKeys, type Table } from '../lib/sharded-table.js'
 
 interface TableTypes {
   nodes: Node
@@ -168,6 +148,12 @@ export interface SchedulerContext {
   nodes: Table<Node>
   /** Node names, sorted: the order an attempt visits nodes in. */
   nodeNames: string[]
+  /**
+   * The NodeInfo of each node, index for index with `nodeNames`: derived from `nodes` and `usage`
+   * and kept up to date with them, so an attempt reads a node without a lookup (an attempt in a
+   * cluster of 5,000 nodes reads 500 to 1,000 of them).
+   */
+  nodeInfos: readonly NodeInfo[]
   /** name → the requests of the pods counted on the node (bound there, or assumed there). */
   usage: Table<NodeUsage>
   /** `namespace/name` → every live, non-terminal pod. */
@@ -214,16 +200,17 @@ export function backoffDuration(attempts: number, config: Pick<SchedulerConfig, 
 export function initialContext(config: Partial<SchedulerConfig> = {}): SchedulerContext {
   return {
     config: { ...defaultSchedulerConfig, ...config },
-    nodes: {},
+    nodes: emptyTable(),
     nodeNames: [],
-    usage: {},
-    pods: {},
-    pending: {},
+    nodeInfos: [],
+    usage: emptyTable(),
+    pods: emptyTable(),
+    pending: emptyTable(),
     active: [],
-    assumed: {},
-    unschedulable: {},
-    backoff: {},
-    decisions: {},
+    assumed: emptyTable(),
+    unschedulable: emptyTable(),
+    backoff: emptyTable(),
+    decisions: emptyTable(),
     decisionOrder: [],
     attempts: 0,
     nextStartNodeIndex: 0,
@@ -249,15 +236,17 @@ export interface ScheduleResult {
  * kstate spreads the same way and stays reproducible. Without it, on large nodes where 100m of cpu
  * does not move the integer score, every replica of a ReplicaSet would land on the same node.
  */
-export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo[], start = 0, feasibleToFind = nodes.length): ScheduleResult & { processed: number } {
+export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo[] | NodeInfoList, start = 0, feasibleToFind = nodes.length): ScheduleResult & { processed: number; nodeIndex?: number } {
+  const at = Array.isArray(nodes) ? (i: number) => nodes[i] : (i: number) => (nodes as NodeInfoList).get(i)
   const groups = new Map<string, Decision['rejected'][number]>()
   const rejections: string[][] = []
   const scored: Decision['scored'] = { nodes: [], total: [], byPlugin: Object.fromEntries(profile.scores.map((s) => [s.plugin.name, []])) }
-  let best: { name: string; total: number; pods: number } | undefined
+  let best: { name: string; index: number; total: number; pods: number } | undefined
   let processed = 0
   let feasible = 0
   for (let i = 0; i < nodes.length && feasible < feasibleToFind; i++) {
-    const info = nodes[(start + i) % nodes.length]
+    const index = (start + i) % nodes.length
+    const info = at(index)
     processed++
     const rejected = runFilters(profile, pod, info)
     if (rejected) {
@@ -274,32 +263,45 @@ export function schedulePod(profile: Profile, pod: Pod, nodes: readonly NodeInfo
     scored.nodes.push(info.name)
     scored.total.push(total)
     for (const [plugin, s] of Object.entries(scores)) scored.byPlugin[plugin].push(s)
-    if (!best || total > best.total || (total === best.total && info.podCount < best.pods)) best = { name: info.name, total, pods: info.podCount }
+    if (!best || total > best.total || (total === best.total && info.podCount < best.pods)) best = { name: info.name, index, total, pods: info.podCount }
   }
   const rejected = [...groups.values()]
-  if (best) return { nodeName: best.name, rejected, scored, processed }
+  if (best) return { nodeName: best.name, nodeIndex: best.index, rejected, scored, processed }
   return { message: fitErrorMessage(nodes.length, rejections), rejected, scored, processed }
 }
 
-/**
- * Memo of `newNodeInfo` by the identity of its inputs: the node object and its usage entry are
- * immutable (copy-on-write tables), so an entry is valid until either is replaced; cached infos
- * are never mutated (a placement works on a copy). Without it every cycle rebuilt every node:
- * 50,000 pods on 5,000 nodes was 250 million NodeInfos.
- */
-const nodeInfoMemo = new WeakMap<Node, { usage: NodeUsage | undefined; info: NodeInfo }>()
-
 /** NodeInfos for one attempt, in name order, from the per-node usage kept in context. */
 export function buildNodeInfos(ctx: Pick<SchedulerContext, 'nodes' | 'nodeNames' | 'usage'>): NodeInfo[] {
-  return ctx.nodeNames.map((name) => {
-    const node = lookup(ctx.nodes, name)!
-    const usage = lookup(ctx.usage, name)
-    const hit = nodeInfoMemo.get(node)
-    if (hit && hit.usage === usage) return hit.info
-    const info = newNodeInfo(node, usage)
-    nodeInfoMemo.set(node, { usage, info })
-    return info
-  })
+  return ctx.nodeNames.map((name) => newNodeInfo(lookup(ctx.nodes, name)!, lookup(ctx.usage, name)))
+}
+
+/** The nodes of an attempt by index (name order), for lists built as they are read. */
+export interface NodeInfoList {
+  readonly length: number
+  get(index: number): NodeInfo
+}
+
+/**
+ * The nodes of one scheduling cycle: the context's NodeInfos, and a copy of each node a placement
+ * of this cycle counted a pod on (the context's infos are shared and never changed in place).
+ */
+class CycleNodes implements NodeInfoList {
+  private readonly placed = new Map<number, NodeInfo>()
+
+  /** `infos` must not change during the cycle (a fresh draft's lists are the context's). */
+  constructor(private readonly infos: readonly NodeInfo[]) {}
+
+  get length(): number {
+    return this.infos.length
+  }
+  get(index: number): NodeInfo {
+    return this.placed.get(index) ?? this.infos[index]
+  }
+  place(index: number, pod: Pod): void {
+    const info = { ...this.get(index) }
+    addPod(info, pod)
+    this.placed.set(index, info)
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -314,14 +316,15 @@ const backoffTimer = (key: string) => `backoff:${key}`
 const unschedulableTimer = (key: string) => `unschedulable:${key}`
 
 /**
- * A draft of the next context: a table's shard and a list are copied on their first write in
- * the draft, so an event costs what it touches. Effects are collected in order and become
- * XState actions.
+ * A draft of the next context: tables and lists are copied on their first write in the draft
+ * (a table only along the path to the key), so an event costs what it touches. Effects are
+ * collected in order and become XState actions.
  */
 class Draft {
   readonly ctx: SchedulerContext
   readonly effects: Effect[] = []
-  private copied = new Set<string>()
+  private copied = new Set<ListName | 'nodeInfos'>()
+  private readonly tables = new TableEditor()
 
   constructor(base: SchedulerContext) {
     this.ctx = { ...base }
@@ -333,17 +336,16 @@ class Draft {
   has(table: TableName, key: string): boolean {
     return this.get(table, key) !== undefined
   }
-  set<K extends TableName>(table: K, key: string, value: TableTypes[K]): void {
-    this.shard(table, key)[key] = value
+  set<K extends TableName>(table: K, key: string, value: TableTypes[K] | undefined): void {
+    const tables = this.ctx as unknown as Record<TableName, Table<TableTypes[K]>>
+    tables[table] = this.tables.set(tables[table], key, value)
   }
   delete(table: TableName, key: string): void {
-    if (this.has(table, key)) delete this.shard(table, key)[key]
+    this.set(table, key, undefined)
   }
   /** Empties a table at once. */
   clear(table: TableName): void {
-    ;(this.ctx as unknown as Record<string, unknown>)[table] = {}
-    for (const id of [...this.copied]) if (id.startsWith(`${table}/`)) this.copied.delete(id)
-    this.copied.add(table)
+    ;(this.ctx as unknown as Record<TableName, Table<unknown>>)[table] = emptyTable()
   }
   list(name: ListName): string[] {
     if (!this.copied.has(name)) {
@@ -352,20 +354,12 @@ class Draft {
     }
     return this.ctx[name]
   }
-
-  private shard(table: TableName, key: string): Record<string, unknown> {
-    const ctx = this.ctx as unknown as Record<string, Record<string, Record<string, unknown>>>
-    if (!this.copied.has(table)) {
-      ctx[table] = { ...ctx[table] }
-      this.copied.add(table)
+  infos(): NodeInfo[] {
+    if (!this.copied.has('nodeInfos')) {
+      this.ctx.nodeInfos = this.ctx.nodeInfos.slice()
+      this.copied.add('nodeInfos')
     }
-    const s = shardOf(key)
-    const id = `${table}/${s}`
-    if (!this.copied.has(id)) {
-      ctx[table][s] = { ...ctx[table][s] }
-      this.copied.add(id)
-    }
-    return ctx[table][s]
+    return this.ctx.nodeInfos as NodeInfo[]
   }
 
   emit(command: SchedulerCommand): void {
@@ -402,6 +396,33 @@ function adjustUsage(d: Draft, nodeName: string, pod: Pod, sign: 1 | -1): void {
   const next = withPod(d.get('usage', nodeName) ?? emptyUsage, pod, sign)
   if (next.pods === 0) d.delete('usage', nodeName)
   else d.set('usage', nodeName, next)
+  refreshInfo(d, nodeName)
+}
+
+/** Where `name` is, or would be inserted, in the sorted `names`. */
+function nameIndex(names: readonly string[], name: string): number {
+  let lo = 0
+  let hi = names.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (names[mid] < name) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** The NodeInfo of a known node again, after its Node or its usage changed. */
+function refreshInfo(d: Draft, name: string): void {
+  const node = d.get('nodes', name)
+  if (!node) return
+  const i = nameIndex(d.ctx.nodeNames, name)
+  const prev = d.ctx.nodeInfos[i]
+  const usage = d.get('usage', name) ?? emptyUsage
+  // The same Node: only the counts changed; its allocatable is parsed once.
+  d.infos()[i] =
+    prev && prev.node === node
+      ? { ...prev, podCount: usage.pods, requested: usage.requested, nonZeroRequested: usage.nonZeroRequested }
+      : newNodeInfo(node, usage)
 }
 
 function putPod(d: Draft, key: string, entry: CachedPod): void {
@@ -542,19 +563,19 @@ function nodeUpserted(d: Draft, node: Node): void {
   const prev = d.get('nodes', name)
   d.set('nodes', name, node)
   if (!prev) {
-    const names = d.list('nodeNames')
-    let i = 0
-    while (i < names.length && names[i] < name) i++
-    names.splice(i, 0, name)
-  }
+    const i = nameIndex(d.ctx.nodeNames, name)
+    d.list('nodeNames').splice(i, 0, name)
+    d.infos().splice(i, 0, newNodeInfo(node, d.get('usage', name)))
+  } else refreshInfo(d, name)
   if (!prev || nodeSchedulingChanged(prev, node)) moveAllToActive(d)
 }
 
 function nodeRemoved(d: Draft, name: string): void {
   if (d.has('nodes', name)) {
     d.delete('nodes', name)
-    const names = d.list('nodeNames')
-    names.splice(names.indexOf(name), 1)
+    const i = nameIndex(d.ctx.nodeNames, name)
+    d.list('nodeNames').splice(i, 1)
+    d.infos().splice(i, 1)
   }
   moveAllToActive(d)
 }
@@ -609,8 +630,7 @@ const priority = (pod: Pod | undefined) => pod?.spec?.priority ?? 0
 
 /** One scheduling cycle: every active pod, highest priority first, against one snapshot in which each placement counts for the next. */
 function scheduleActive(d: Draft, profile: Profile): void {
-  const nodes = buildNodeInfos(d.ctx)
-  const indexOf = new Map(nodes.map((n, i) => [n.name, i]))
+  const nodes = new CycleNodes(d.ctx.nodeInfos)
   const queue = [...d.ctx.active].sort((a, b) => priority(d.get('pods', b)?.pod) - priority(d.get('pods', a)?.pod))
   d.list('active').length = 0
   for (const key of queue) {
@@ -629,11 +649,7 @@ function scheduleActive(d: Draft, profile: Profile): void {
       recordDecision(d, key, { uid, rev, attempt, rejected, scored, outcome: { nodeName: result.nodeName } })
       d.set('assumed', key, { nodeName: result.nodeName, rev, uid })
       countOn(d, key, result.nodeName)
-      // The memoized info is shared: place the pod on a copy, so a transition never changes its inputs.
-      const i = indexOf.get(result.nodeName)!
-      const placed = { ...nodes[i] }
-      addPod(placed, pod)
-      nodes[i] = placed
+      nodes.place(result.nodeIndex!, pod)
       d.emit({ type: 'BindPod', namespace, name, uid, nodeName: result.nodeName, cause: pending.cause })
       continue
     }

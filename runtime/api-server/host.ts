@@ -24,6 +24,7 @@ import { appendEvent, isLogConflict } from '../event-log/append.js'
 import type { Logger } from '../log.js'
 import { objectStoreKey, type ClusterStore } from '../projections/cluster-store.js'
 import { reduceObject } from '../projections/reduce.js'
+import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789' // Kubernetes' generateName alphabet: no vowels, no look-alikes
 const MAX_ATTEMPTS = 6
@@ -49,9 +50,9 @@ export class ApiServerHost implements ApiClient {
   malformed = 0
 
   constructor(
-    private readonly deps: { js: JetStreamClient; store: ClusterStore; clock: Clock; log: Logger; readOnly?: boolean; tolerationSeconds?: TolerationSeconds },
+    private readonly deps: { js: JetStreamClient; store: ClusterStore; clock: Clock; log: Logger; readOnly?: boolean; tolerationSeconds?: TolerationSeconds; inspection?: Inspection },
   ) {
-    this.actor = createActor(apiServerMachine, { input: { readOnly: deps.readOnly }, clock: deps.clock, systemId: 'api-server' } as never)
+    this.actor = inspectActor(deps.inspection, createActor(apiServerMachine, { input: { readOnly: deps.readOnly }, clock: deps.clock, systemId: 'api-server' } as never), { id: 'api-server' })
     this.actor.on('Append', (c) => this.enqueue(c))
     this.actor.on('Respond', (c) => this.finish(c.id, c.response))
     this.actor.start()

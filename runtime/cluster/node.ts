@@ -6,9 +6,12 @@ import { realClock, type Clock } from '../clock/clock.js'
 import { tailLog } from '../event-log/tail.js'
 import type { Logger } from '../log.js'
 import { connectNats, type NatsTarget } from '../nats/connect.js'
+import { nodeClock } from '../bus/skewed-clock.js'
 import { startKubelet, type KubeletDeps } from '../node/kubelet-host.js'
 import { ClusterStore } from '../projections/cluster-store.js'
 import { CLUSTER_INFO_SUBJECT } from './control-plane.js'
+import { startInspection } from '../inspect/nats.js'
+import type { InspectionMode } from '../../events/inspect.js'
 
 export interface NodeOptions {
   name: string
@@ -18,6 +21,10 @@ export interface NodeOptions {
   capacity?: { cpu?: string; memory?: string; pods?: string }
   flags?: KubeletDeps['flags']
   clock?: Clock
+  /** `--inspect`: publishing mode of the kubelet's and pod workers' inspection (default on). */
+  inspect?: InspectionMode
+  /** Container driver (default: real OS processes); benchmarks pass a fake one. */
+  driver?: KubeletDeps['driver']
   log: Logger
 }
 
@@ -59,25 +66,29 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     onMalformed: (rev, subject, e) => log.warn('malformed log frame skipped', { rev, subject, error: e.message }),
   })
   await tail.caughtUp
+  const inspecting = startInspection({ nc, process: `node/${o.name}`, clock: o.clock ?? realClock, mode: o.inspect, log })
   const kubelet = await startKubelet({
+    inspection: inspecting.inspection,
     nodeName: o.name,
     api: natsApiClient(nc, `system:node:${o.name}`),
     pods: store.pods,
     nodes: store.nodes,
     nc,
-    clock: o.clock ?? realClock,
+    clock: o.clock ?? nodeClock(realClock, nc, o.name),
     dataDir: o.dataDir,
     apiHost,
     apiPort,
     capacity: o.capacity,
     log,
     flags: o.flags,
+    ...(o.driver ? { driver: o.driver } : {}),
   })
   return {
     name: o.name,
     nc,
     async stop() {
       await kubelet.stop()
+      inspecting.stop()
       await tail.stop().catch(() => {})
       await nc.drain().catch(() => {})
     },

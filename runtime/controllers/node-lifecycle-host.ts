@@ -21,6 +21,7 @@ import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
 import { logEnabled, type Logger } from '../log.js'
 import type { Informer, ObjectChange } from '../projections/types.js'
+import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 /** The user the controller's requests carry (Kubernetes' own). */
 export const NODE_CONTROLLER_USER = 'system:node-controller'
@@ -35,6 +36,8 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 5,
 
 export interface NodeLifecycleDeps {
   api: ApiClient
+  /** This process's inspection (absent in the in-memory simulation). */
+  inspection?: Inspection
   nodes: Informer<Node>
   pods: Informer<Pod>
   /** For the lease bucket (`LEASE_BUCKET`), watched over all keys; unused when `leases` is given. */
@@ -185,7 +188,7 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
     }
   }
 
-  const actor = createActor(nodeLifecycleMachine, { clock, id: NODE_CONTROLLER_ID, input: { flags, now: clock.now() }, inspect: logEnabled('info') ? inspect : undefined })
+  const actor = inspectActor(deps.inspection, createActor(nodeLifecycleMachine, { clock, id: NODE_CONTROLLER_ID, input: { flags, now: clock.now() }, inspect: logEnabled('info') ? inspect : undefined }), { id: NODE_CONTROLLER_ID })
   const send = (event: NodeLifecycleEvent) => {
     if (!stopped) actor.send(event)
   }

@@ -17,6 +17,7 @@ import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
 import type { Logger } from '../log.js'
 import type { Informer } from '../projections/types.js'
+import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 /** The user the controller's requests carry (Kubernetes' service account name, as a user). */
 export const REPLICASET_CONTROLLER_USER = 'system:replicaset-controller'
@@ -25,6 +26,8 @@ export const REPLICASET_CONTROLLER_ID = 'replicaset-controller'
 
 export interface ReplicaSetControllerDeps {
   api: ApiClient
+  /** This process's inspection (absent in the in-memory simulation). */
+  inspection?: Inspection
   replicaSets: Informer<ReplicaSet>
   pods: Informer<Pod>
   clock: Clock
@@ -52,7 +55,7 @@ type Answer = { ok: true; object: unknown } | { ok: false; code: number; reason:
 export function startReplicaSetController(deps: ReplicaSetControllerDeps): ReplicaSetControllerHost {
   const { api, replicaSets, pods, clock } = deps
   const log = deps.log.id.endsWith(REPLICASET_CONTROLLER_ID) ? deps.log : deps.log.child(REPLICASET_CONTROLLER_ID)
-  const actor = createActor(replicaSetControllerMachine, { clock, id: REPLICASET_CONTROLLER_ID, input: deps.config })
+  const actor = inspectActor(deps.inspection, createActor(replicaSetControllerMachine, { clock, id: REPLICASET_CONTROLLER_ID, input: deps.config }), { id: REPLICASET_CONTROLLER_ID })
   let stopped = false
   const send = (event: ReplicaSetControllerEvent) => {
     if (!stopped) actor.send(event)

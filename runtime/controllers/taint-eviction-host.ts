@@ -15,6 +15,7 @@ import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
 import type { Logger } from '../log.js'
 import type { Informer, ObjectChange } from '../projections/types.js'
+import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 /** The user the controller's requests carry (Kubernetes' service account name, as a user). */
 export const TAINT_EVICTION_USER = 'system:taint-eviction-controller'
@@ -23,6 +24,8 @@ export const TAINT_EVICTION_ID = 'taint-eviction-controller'
 
 export interface TaintEvictionDeps {
   api: ApiClient
+  /** This process's inspection (absent in the in-memory simulation). */
+  inspection?: Inspection
   nodes: Informer<Node>
   pods: Informer<Pod>
   clock: Clock
@@ -53,7 +56,7 @@ export function nodeEvent(c: ObjectChange<Node>, now: number): TaintEvictionEven
 export function startTaintEvictionController(deps: TaintEvictionDeps): TaintEvictionHost {
   const { api, nodes, pods, clock } = deps
   const log = deps.log.id.endsWith(TAINT_EVICTION_ID) ? deps.log : deps.log.child(TAINT_EVICTION_ID)
-  const actor = createActor(taintEvictionMachine, { clock, id: TAINT_EVICTION_ID, input: deps.config })
+  const actor = inspectActor(deps.inspection, createActor(taintEvictionMachine, { clock, id: TAINT_EVICTION_ID, input: deps.config }), { id: TAINT_EVICTION_ID })
   let stopped = false
   const send = (event: TaintEvictionEvent) => {
     if (!stopped) actor.send(event)

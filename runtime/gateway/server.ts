@@ -5,17 +5,22 @@ import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:https'
 import { parse as parseYaml } from 'yaml'
-import { failureStatus, type ApiRequest, type ApiResponse, type Resource } from '../../events/index.js'
+import { failureStatus, isApiError, type ApiRequest, type ApiResponse, type Resource } from '../../events/index.js'
 import type { ApiClient } from '../api/client.js'
 import type { Logger } from '../log.js'
 import { objectStoreKey, type ClusterStore } from '../projections/cluster-store.js'
 import type { ObjectChange } from '../projections/types.js'
 import { HttpError } from './http-error.js'
+import type { InspectRoutes } from './inspect.js'
+import { sendJson, sendStatus } from './respond.js'
 import { applyPatch } from './patch.js'
 import { fieldOf, matches, parseSelector, SelectorError } from './selectors.js'
 import { apiGroupList, apiResourceList, apiVersions, appsGroup, appsResourceList, versionInfo } from './discovery.js'
 import { nodeTable, podTable, replicaSetTable, wantsTable } from './table.js'
 import { openapiV3AppsV1, openapiV3CoreV1, openapiV3Root } from './openapi.js'
+import type { EventFilter } from '../cluster/events-feed.js'
+import { eventFilterOf, handleHistoryRoute, readView, type GatewayHistory } from './history.js'
+import { CLUSTER_VIEW_PATH, sendClusterSummary } from '../ui/cluster-summary.js'
 
 /** Kubernetes' default request body limit (3 MiB): larger bodies answer 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024
@@ -31,12 +36,20 @@ export interface GatewayDeps {
   adminToken: string
   /** Fetches a pod's container log from its node; follow streams until the container ends or `signal` aborts. */
   podLogs(pod: Pod, opts: { container?: string; follow: boolean; tailLines?: number }, sink: LogSink, signal: AbortSignal): Promise<Status | undefined>
-  /** Changes of a resource after `afterRev` replayed from the log, then live (watches from an older resourceVersion). */
-  changesSince(resource: Resource, afterRev: number, emit: (c: ObjectChange<Pod | Node>) => void, signal: AbortSignal): Promise<void>
-  /** Streams the event log as rows from `since`; with follow, until `signal` aborts. */
-  events(opts: { since: number; until?: number; follow: boolean }, write: (row: object) => void, signal: AbortSignal): Promise<void>
+  /**
+   * Changes of a resource after `afterRev` replayed from the log, then live (watches from an older
+   * resourceVersion). Calls `started` once the revision is known to be resumable; rejects with an
+   * ApiError (410 Expired) when the log no longer holds what follows `afterRev`.
+   */
+  changesSince(resource: Resource, afterRev: number, emit: (c: ObjectChange<Pod | Node>) => void, signal: AbortSignal, started?: () => void): Promise<void>
+  /** Streams the event log as rows from `since`, filtered by type and object; with follow, until `signal` aborts. */
+  events(opts: { since: number; until?: number; follow: boolean } & EventFilter, write: (row: object) => void, signal: AbortSignal): Promise<void>
+  /** The past: reads at a revision (`resourceVersionMatch=Exact`), `/kstate/v1/{revision,diff,why,log}`. */
+  history?: GatewayHistory
   /** Serving certificate and key (PEM): the API is HTTPS only, as kube-apiserver. */
   tls: { cert: string; key: string }
+  /** `/kstate/v1/{actors,inspect,explain}`: statechart inspection and scheduling explanations (gateway/inspect.ts). */
+  inspect?: InspectRoutes
   log: Logger
 }
 
@@ -52,12 +65,7 @@ function scaleOf(rs: ReplicaSet) {
   }
 }
 
-const send = (res: ServerResponse, code: number, body: unknown) => {
-  const text = JSON.stringify(body)
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-  res.end(text)
-}
-const sendStatus = (res: ServerResponse, status: Status) => send(res, status.code ?? 500, status)
+const send = sendJson
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -134,9 +142,8 @@ export function createGateway(deps: GatewayDeps): Server {
 
   const answer = (res: ServerResponse, r: ApiResponse) => (r.ok ? send(res, r.code, r.object) : sendStatus(res, r.status))
 
-  function table(req: IncomingMessage, q: URLSearchParams, resource: Resource, items: (Pod | Node)[]) {
+  function table(req: IncomingMessage, q: URLSearchParams, resource: Resource, items: (Pod | Node)[], rv = String(store.rev)) {
     if (!wantsTable(req.headers.accept)) return undefined
-    const rv = String(store.rev)
     const inc = q.get('includeObject')
     if (resource === 'pods') return podTable(items as Pod[], Date.now(), rv, inc)
     if (resource === 'nodes') return nodeTable(items as Node[], Date.now(), rv, inc)
@@ -169,9 +176,11 @@ export function createGateway(deps: GatewayDeps): Server {
     res.on('close', () => ac.abort())
     const timeout = Number(q.get('timeoutSeconds') ?? 0)
     const timer = timeout > 0 ? setTimeout(() => ac.abort(), timeout * 1000) : undefined
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' })
+    // Headers go out once the watch can start: a resourceVersion the log no longer holds is an HTTP 410.
+    const head = () => res.headersSent || res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' })
     const write = (type: string, obj: Pod | Node) => {
       const object = asTable ? (table(req, q, r.resource, [obj]) as object) : obj
+      head()
       res.write(JSON.stringify({ type, object }) + '\n')
     }
     const onChange = (c: ObjectChange<Pod | Node>) => {
@@ -184,6 +193,7 @@ export function createGateway(deps: GatewayDeps): Server {
     }
     const informer = store.resource(r.resource) as unknown as { changes$: import('rxjs').Observable<ObjectChange<Pod | Node>> }
     if (from === undefined || from >= store.rev) {
+      head()
       const sub = informer.changes$.subscribe((c) => {
         if (c.event === undefined) {
           if (from === undefined && match(c.object)) write('ADDED', c.object)
@@ -194,29 +204,39 @@ export function createGateway(deps: GatewayDeps): Server {
       await new Promise<void>((resolve) => (ac.signal.aborted ? resolve() : ac.signal.addEventListener('abort', () => resolve(), { once: true })))
       sub.unsubscribe()
     } else {
-      await deps.changesSince(r.resource, from, onChange, ac.signal)
+      try {
+        await deps.changesSince(r.resource, from, onChange, ac.signal, head)
+      } catch (e) {
+        if (!isApiError(e)) throw e
+        if (timer) clearTimeout(timer)
+        if (!res.headersSent) throw new HttpError(e.status)
+        // Kubernetes' way once the stream began: a watch event of type ERROR carrying the Status.
+        res.write(JSON.stringify({ type: 'ERROR', object: e.status }) + '\n')
+      }
     }
     if (timer) clearTimeout(timer)
+    head()
     res.end()
   }
 
-  function list(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams) {
+  /** `view`: the store read from, the live one or the cluster at a past revision. */
+  function list(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams, view: ClusterStore = store) {
     if (q.get('watch') === 'true' || q.get('watch') === '1') return watch(req, res, r, q)
     const labels = parseSelector(q.get('labelSelector'))
     const fields = parseSelector(q.get('fieldSelector'))
-    const items = store.resource(r.resource).list() as (Pod | Node)[]
+    const items = view.resource(r.resource).list() as (Pod | Node)[]
     const selected = items
       .filter((o) => r.namespace === undefined || o.metadata?.namespace === r.namespace)
       .filter((o) => matches(labels, (k) => o.metadata?.labels?.[k]))
       .filter((o) => matches(fields, (k) => fieldOf(o as never, k)))
       .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`))
-    const t = table(req, q, r.resource, selected)
+    const t = table(req, q, r.resource, selected, String(view.rev))
     if (t) return send(res, 200, t)
-    send(res, 200, { kind: LIST_KIND[r.resource], apiVersion: API_VERSION[r.resource], metadata: { resourceVersion: String(store.rev) }, items: selected })
+    send(res, 200, { kind: LIST_KIND[r.resource], apiVersion: API_VERSION[r.resource], metadata: { resourceVersion: String(view.rev) }, items: selected })
   }
 
-  function getOne(r: Route): Pod | Node {
-    const obj = store.resource(r.resource).get(objectStoreKey(namespaced(r.resource) ? (r.namespace ?? 'default') : undefined, r.name!)) as Pod | Node | undefined
+  function getOne(r: Route, view: ClusterStore = store): Pod | Node {
+    const obj = view.resource(r.resource).get(objectStoreKey(namespaced(r.resource) ? (r.namespace ?? 'default') : undefined, r.name!)) as Pod | Node | undefined
     if (!obj) throw new HttpError(failureStatus('NotFound', `${r.resource} "${r.name}" not found`, { name: r.name, kind: r.resource }))
     return obj
   }
@@ -225,8 +245,9 @@ export function createGateway(deps: GatewayDeps): Server {
     const method = req.method ?? 'GET'
     const ns = r.resource === 'nodes' ? undefined : (r.namespace ?? 'default')
     const call = async (request: ApiRequest) => answer(res, await api.request(request, { user }))
+    const view = method === 'GET' ? await readView(q, store, deps.history) : store
     if (!r.name) {
-      if (method === 'GET') return list(req, res, r, q)
+      if (method === 'GET') return list(req, res, r, q, view)
       if (method === 'POST') {
         if (namespaced(r.resource) && r.namespace === undefined) throw new HttpError(failureStatus('MethodNotAllowed', `${r.resource} are created in a namespace: POST …/namespaces/{namespace}/${r.resource}`))
         return call({ verb: 'create', resource: r.resource, namespace: ns, object: parseBody(await readBody(req), req.headers['content-type']) })
@@ -237,8 +258,8 @@ export function createGateway(deps: GatewayDeps): Server {
     if (!r.sub) {
       switch (method) {
         case 'GET': {
-          const obj = getOne(r)
-          return send(res, 200, table(req, q, r.resource, [obj]) ?? obj)
+          const obj = getOne(r, view)
+          return send(res, 200, table(req, q, r.resource, [obj], String(view.rev)) ?? obj)
         }
         case 'PUT':
           return call({ verb: 'update', resource: r.resource, namespace: ns, name: r.name, object: parseBody(await readBody(req), req.headers['content-type']) })
@@ -260,7 +281,7 @@ export function createGateway(deps: GatewayDeps): Server {
       }
     }
     if (r.sub === 'status') {
-      if (method === 'GET') return send(res, 200, getOne(r))
+      if (method === 'GET') return send(res, 200, getOne(r, view))
       if (method !== 'PUT' && method !== 'PATCH') throw new HttpError(failureStatus('MethodNotAllowed', `${method} is not supported on ${r.resource}/status`))
       const body = parseBody(await readBody(req), req.headers['content-type']) as { status?: unknown; metadata?: { resourceVersion?: string } }
       const status = method === 'PATCH' ? (applyPatch(r.resource, getOne(r), body, req.headers['content-type']) as { status?: unknown }).status : body.status
@@ -308,10 +329,11 @@ export function createGateway(deps: GatewayDeps): Server {
     const since = Number(q.get('since') ?? 1)
     const until = q.get('until') ? Number(q.get('until')) : undefined
     if (!Number.isInteger(since) || since < 1 || (until !== undefined && !Number.isInteger(until))) throw new HttpError(failureStatus('BadRequest', 'since and until must be revisions (positive integers)'))
+    const filter = eventFilterOf(q)
     const ac = new AbortController()
     res.on('close', () => ac.abort())
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' })
-    await deps.events({ since, until, follow: q.get('follow') === 'true' }, (row) => res.write(JSON.stringify(row) + '\n'), ac.signal)
+    await deps.events({ since, until, follow: q.get('follow') === 'true', ...filter }, (row) => res.write(JSON.stringify(row) + '\n'), ac.signal)
     res.end()
   }
 
@@ -337,6 +359,9 @@ export function createGateway(deps: GatewayDeps): Server {
     if (path === '/openapi/v3') return send(res, 200, openapiV3Root())
     if (path === '/openapi/v3/api/v1') return send(res, 200, openapiV3CoreV1())
     if (path === '/kstate/v1/events') return handleEvents(req, res, url.searchParams)
+    if (path === CLUSTER_VIEW_PATH) return sendClusterSummary(res, await readView(url.searchParams, store, deps.history))
+    if (deps.inspect && /^\/kstate\/v1\/(actors|inspect|explain)(\/|$)/.test(path)) return deps.inspect(req, res, url)
+    if (await handleHistoryRoute(path, url.searchParams, req, res, deps.history)) return
     const parts = path.split('/').slice(1).map(decodeURIComponent)
     if (parts[0] === 'api' && parts[1] === 'v1') {
       const r = route(parts.slice(2), 'v1')
@@ -354,6 +379,7 @@ export function createGateway(deps: GatewayDeps): Server {
       if (res.headersSent) return void res.end()
       if (e instanceof HttpError) return sendStatus(res, e.status)
       if (e instanceof SelectorError) return sendStatus(res, failureStatus('BadRequest', e.message))
+      if (isApiError(e)) return sendStatus(res, e.status)
       deps.log.error('request failed', { method: req.method, url: req.url, error: (e as Error).message })
       sendStatus(res, failureStatus('InternalError', (e as Error).message))
     })

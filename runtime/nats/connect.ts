@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { faultyConnection } from '../bus/faulty-connection.js'
 
 export interface NatsTarget {
   /** `nats://host:port`, optionally with `user:password@` (kstate node --nats-url). */
@@ -20,8 +21,15 @@ export function redactNatsUrl(raw: string): string {
   return parseNatsUrl(raw).url
 }
 
+/** The process a connection belongs to, by the name kstate gives it: `kstate-control-plane`, `kstate-node-<name>`; clients have none. */
+export function processOfConnection(name: string): string | undefined {
+  if (name === 'kstate-control-plane') return 'control-plane'
+  return name.startsWith('kstate-node-') ? name.slice('kstate-node-'.length) : undefined
+}
+
+/** Connects; the control plane's and nodes' connections go through the faulty bus (chaos faults; a no-op while none is injected). */
 export async function connectNats(target: NatsTarget, name: string): Promise<NatsConnection> {
-  return connect({
+  const nc = await connect({
     servers: target.url,
     user: target.user,
     pass: target.pass,
@@ -33,4 +41,6 @@ export async function connectNats(target: NatsTarget, name: string): Promise<Nat
     // and JetStream publish in case it fails: measured at ~5% of the api-server's CPU under writes.
     noAsyncTraces: true,
   })
+  const process = processOfConnection(name)
+  return process === undefined ? nc : faultyConnection(nc, process)
 }

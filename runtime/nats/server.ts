@@ -34,7 +34,7 @@ export interface RunningNatsServer {
   stop(): Promise<void>
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -15,11 +15,14 @@ import type { Clock } from '../clock/clock.js'
 import { ProcessDriver, type ContainerDriver, type DriverEvent } from '../container-runtime/process-driver.js'
 import { logger, type Logger } from '../log.js'
 import type { Informer, ObjectChange } from '../projections/types.js'
+import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 export { FOLLOW_KEEPALIVE_MS, FOLLOW_POLL_MS, type LogsReply, type LogsRequest, type LogsStreamMessage } from '../../events/index.js'
 
 export interface KubeletDeps {
   nodeName: string
+  /** This process's inspection (absent in the in-memory simulation). */
+  inspection?: Inspection
   api: ApiClient
   /** All pods; this kubelet runs those with `spec.nodeName === nodeName`. */
   pods: Informer<Pod>
@@ -92,6 +95,8 @@ interface Worker {
   podDir: string
   containers: string[]
   writer: PodWriter
+  /** The status this kubelet last reported, re-posted when another writer overrides it. */
+  reported?: PodStatus
   /** Grace period of the last DELETE_REQUESTED sent, so repeats of the same deletion are not resent. */
   deletionGrace?: number
 }
@@ -207,7 +212,7 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
 
   // ---- the node machine
   const nodeIP = deps.nodeIP ?? defaultNodeIP(deps.apiHost)
-  const kubelet = createActor(kubeletMachine, {
+  const kubelet = inspectActor(deps.inspection, createActor(kubeletMachine, {
     id: kubeletId,
     clock,
     input: {
@@ -229,7 +234,7 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
       flags: deps.flags,
       at: clock.now(),
     },
-  })
+  }), { id: kubeletId })
   const toKubelet = (e: KubeletEvent) => {
     if (stopped) return
     if (e.type.endsWith('FAILED')) log.warn(e.type, { message: 'message' in e ? e.message : undefined })
@@ -293,6 +298,7 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
         return driver.signal(cmd.containerId, cmd.signal)
       case 'ReportStatus':
         w.log.info('status', { phase: cmd.status.phase })
+        w.reported = cmd.status
         return w.writer.putStatus(cmd.status, cmd.cause)
       case 'PodTerminated':
         w.log.info('all containers stopped; confirming deletion')
@@ -308,7 +314,7 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
     const podDir = join(dataDir, 'pods', `${ns}_${name}_${uid}`)
     mkdirSync(podDir, { recursive: true })
     const wlog = deps.log.id === '' || deps.log.id === kubeletId ? logger(id) : deps.log.child(id)
-    const actor = createActor(podWorkerMachine, { id, clock, input: { pod, nodeName, hostIP: nodeIP, podDir, at: clock.now() } })
+    const actor = inspectActor(deps.inspection, createActor(podWorkerMachine, { id, clock, input: { pod, nodeName, hostIP: nodeIP, podDir, at: clock.now() } }), { id })
     const writer = new PodWriter(ns, name, request, sleep, wlog)
     const w: Worker = { id, uid, namespace: ns, name, actor, log: wlog, podDir, containers: (pod.spec?.containers ?? []).map((c) => c.name), writer }
     workers.set(uid, w)
@@ -348,6 +354,9 @@ export async function startKubelet(deps: KubeletDeps): Promise<KubeletHost> {
       }
       w = startWorker(pod, ch.rev)
     }
+    // The status manager's sync: another writer (the node controller's MarkPodsNotReady while the
+    // node looked dead) overrode the status this kubelet reported; its own view is posted again.
+    if (!deleting && w.reported && ch.event?.type === 'PodStatusUpdated' && ch.event.by !== nodeUser) void w.writer.putStatus(w.reported, ch.rev)
     if (deleting) {
       const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30
       if (w.deletionGrace === undefined || grace < w.deletionGrace) {

@@ -7,6 +7,19 @@ import { ResourceStore } from './resource-store.js'
 
 export const objectStoreKey = (namespace: string | undefined, name: string) => (namespace === undefined ? name : `${namespace}/${name}`)
 
+/** What the store keeps per log subject: parsed once, so applying an event allocates no key. */
+interface SubjectEntry {
+  rev: number
+  /** Undefined for subjects that name no object (e.g. fault records). */
+  resource: Resource | undefined
+  key: string
+}
+
+function subjectEntry(subject: string, rev: number): SubjectEntry {
+  const ref = parseLogSubject(subject)
+  return { rev, resource: ref?.resource, key: ref ? objectStoreKey(ref.namespace, ref.name) : '' }
+}
+
 /**
  * The cluster as the log says it is at `rev`: every process builds one by replaying the log
  * (Kubernetes' informer cache). `apply` must see events in revision order.
@@ -16,7 +29,7 @@ export class ClusterStore {
   readonly nodes = new ResourceStore<Node>()
   readonly replicasets = new ResourceStore<ReplicaSet>()
   /** Last revision of every object subject, deleted ones included: the expected sequence of the next append. */
-  private readonly subjectRevs = new Map<string, number>()
+  private readonly subjects = new Map<string, SubjectEntry>()
   private readonly waiters: { rev: number; resolve: () => void }[] = []
   /** Every applied event, in order (the `kstate events -f` feed). */
   readonly events$ = new Subject<Recorded<LogEvent>>()
@@ -28,16 +41,27 @@ export class ClusterStore {
   }
 
   subjectRev(subject: string): number {
-    return this.subjectRevs.get(subject) ?? 0
+    return this.subjects.get(subject)?.rev ?? 0
+  }
+
+  /** Every subject's last revision (snapshots and content hashes read them). */
+  *subjectRevisions(): IterableIterator<[string, number]> {
+    for (const [subject, e] of this.subjects) yield [subject, e.rev]
+  }
+
+  /** Sets a subject's last revision when a snapshot is loaded into an empty store. */
+  restoreSubjectRev(subject: string, rev: number): void {
+    this.subjects.set(subject, subjectEntry(subject, rev))
   }
 
   apply(rec: Recorded<LogEvent>): void {
     if (rec.rev <= this.rev) return // redelivery: already applied
-    const ref = parseLogSubject(rec.subject)
+    let ref = this.subjects.get(rec.subject)
+    if (ref) ref.rev = rec.rev
+    else this.subjects.set(rec.subject, (ref = subjectEntry(rec.subject, rec.rev)))
     this.rev = rec.rev
-    this.subjectRevs.set(rec.subject, rec.rev)
-    if (ref) {
-      const key = objectStoreKey(ref.namespace, ref.name)
+    if (ref.resource) {
+      const key = ref.key
       const change = { rev: rec.rev, event: rec.event }
       if (ref.resource === 'pods' && rec.event.type.startsWith('Pod')) {
         this.pods.set(key, reducePod(this.pods.get(key), rec.event as PodEvent, rec.rev), change)
@@ -47,7 +71,7 @@ export class ClusterStore {
         this.replicasets.set(key, reduceReplicaSet(this.replicasets.get(key), rec.event as ReplicaSetEvent, rec.rev), change)
       }
     }
-    this.events$.next(rec)
+    if (this.events$.observed) this.events$.next(rec)
     this.release()
   }
 

@@ -1,6 +1,6 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { Node, NodeCondition, Pod, PodCondition, Taint } from 'kubernetes-types/core/v1.js'
-import type { LogEvent, NodeEvent, PodEvent, ReplicaSetEvent } from '../../events/index.js'
+import { isFaultEvent, type LogEvent, type NodeEvent, type PodEvent, type ReplicaSetEvent } from '../../events/index.js'
 
 /**
  * Pure reducers: `(object before, event, revision) → object after` (undefined = absent). They
@@ -135,6 +135,7 @@ export function reduceReplicaSet(rs: ReplicaSet | undefined, e: ReplicaSetEvent,
 
 /** The reducer for any log event, dispatched on the resource the event belongs to. */
 export function reduceObject(obj: unknown, e: LogEvent, rev: number): unknown {
+  if (isFaultEvent(e)) return obj // chaos records change no object
   if (e.type.startsWith('Pod')) return reducePod(obj as Pod | undefined, e as PodEvent, rev)
   if (e.type.startsWith('Node')) return reduceNode(obj as Node | undefined, e as NodeEvent, rev)
   return reduceReplicaSet(obj as ReplicaSet | undefined, e as ReplicaSetEvent, rev)

@@ -36,14 +36,16 @@ export class ResourceStore<T> implements Informer<T> {
   set(key: string, next: T | undefined, change: Omit<ObjectChange<T>, 'type' | 'object' | 'previous'>): void {
     const previous = this.objects.get(key)
     this.rev = change.rev
+    // Unobserved (a replay at start, a read at a revision): no change record is built.
+    const observed = this.subject.observed
     if (next === undefined) {
       if (previous === undefined) return
       this.objects.delete(key)
-      this.subject.next({ ...change, type: 'DELETED', object: previous, previous })
+      if (observed) this.subject.next({ ...change, type: 'DELETED', object: previous, previous })
       return
     }
     this.objects.set(key, next)
-    this.subject.next({ ...change, type: previous === undefined ? 'ADDED' : 'MODIFIED', object: next, previous })
+    if (observed) this.subject.next({ ...change, type: previous === undefined ? 'ADDED' : 'MODIFIED', object: next, previous })
   }
 
   complete(): void {

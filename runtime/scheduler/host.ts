@@ -7,12 +7,15 @@ import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
 import type { Logger } from '../log.js'
 import type { Informer } from '../projections/types.js'
+import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 /** The user the scheduler's requests carry (Kubernetes' own). */
 export const SCHEDULER_USER = 'system:kube-scheduler'
 
 export interface SchedulerDeps {
   api: ApiClient
+  /** This process's inspection (absent in the in-memory simulation). */
+  inspection?: Inspection
   pods: Informer<Pod>
   nodes: Informer<Node>
   clock: Clock
@@ -36,7 +39,7 @@ type Command<T extends SchedulerCommand['type']> = Extract<SchedulerCommand, { t
  */
 export function startScheduler(deps: SchedulerDeps): SchedulerHost {
   const { api, pods, nodes, clock, log } = deps
-  const actor = createActor(schedulerMachine, { clock, id: 'scheduler', input: deps.config })
+  const actor = inspectActor(deps.inspection, createActor(schedulerMachine, { clock, id: 'scheduler', input: deps.config }), { id: 'scheduler' })
   let stopped = false
   const send: typeof actor.send = (event) => {
     if (!stopped) actor.send(event)

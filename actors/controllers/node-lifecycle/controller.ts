@@ -3,13 +3,17 @@ import { assertEvent, assign, enqueueActions, not, sendTo, setup } from 'xstate'
 import {
   nodeMonitorMachine,
   rfc3339,
+  tickDeadline,
   type FailableCommand,
   type Membership,
   type NodeMonitorCommand,
   type NodeMonitorEvent,
   type NodeMonitorReport,
   type TaintRef,
+  type TickWatch,
 } from './node.js'
+import { drop, emptyTable, lookup, put, tableEntries, tableKeys, TableEditor, type Table } from '../../lib/sharded-table.js'
+import { fileAll, fileOne, slotOf, takeBefore, type Wakeups } from './wakeups.js'
 import { computeZoneState, newTokenBucket, nextTokenAt, swapLimiter, tryAccept, zoneQPS, type TokenBucket, type ZoneState } from './zones.js'
 
 /**
@@ -17,7 +21,7 @@ import { computeZoneState, newTokenBucket, nextTokenAt, swapLimiter, tryAccept, 
  * machine. It spawns one node machine per Node (`node.ts`, id `node-controller/<node>`), drives all
  * of them from ONE monitor timer (`--node-monitor-period`), and owns what spans nodes:
  *
- *   monitor:    waiting ──after(nodeMonitorPeriod) / MONITOR_TICK to every node, then ZONES_EVALUATE──▶ waiting
+ *   monitor:    waiting ──after(nodeMonitorPeriod) / MONITOR_TICK to every node it matters to, then ZONES_EVALUATE──▶ waiting
  *   disruption: normal ──ZONES_EVALUATE[every zone FullDisruption] / untaint all, stop tainting──▶ allZonesDown
  *               allZonesDown ──ZONES_EVALUATE[a zone has a Ready node] / fresh grace, rates per zone──▶ normal
  *
@@ -25,7 +29,10 @@ import { computeZoneState, newTokenBucket, nextTokenAt, swapLimiter, tryAccept, 
  * tick (the self-sent ZONES_EVALUATE is queued behind the nodes' reports). Taint requests wait in a
  * per-zone FIFO drained through the zone's token bucket (`zones.ts`); the next drain is a single
  * delayed DRAIN at the next token's time, kept as data (`drainAt`). Nodes and queued requests live
- * in sharded tables, so one event costs what it touches, not the cluster size.
+ * in persistent tables (`actors/lib/sharded-table.ts`), so one event costs what it touches, not the
+ * cluster size. A tick goes only to a node whose verdict time can change (its grace ran out, or a
+ * retry waits): each node machine reports when that is (NODE_WATCH), the parent files it under that
+ * time (`wakeups.ts`) and adds the leases it records; 5,000 healthy nodes get no ticks at all.
  *
  * Output: the commands of `NodeLifecycleCommand`, emitted for the host.
  */
@@ -111,36 +118,8 @@ export type NodeLifecycleCommand =
   | Extract<NodeMonitorCommand, { type: 'SetNodeConditions' | 'MarkPodsNotReady' | 'RemoveTaints' }>
   | ApplyTaint
 
-// ---------------------------------------------------------------------------------------------
-// Sharded tables: an immutable update copies one shard and the index, not every node.
-
-export type Table<T> = Readonly<Record<string, Readonly<Record<string, T>>>>
-const SHARDS = 64
-function shardOf(key: string): string {
-  let h = 0
-  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0
-  return String((h >>> 0) % SHARDS)
-}
-export function lookup<T>(t: Table<T>, key: string): T | undefined {
-  const shard = t[shardOf(key)]
-  return shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : undefined
-}
-function put<T>(t: Table<T>, key: string, value: T): Table<T> {
-  const s = shardOf(key)
-  return { ...t, [s]: { ...t[s], [key]: value } }
-}
-function drop<T>(t: Table<T>, key: string): Table<T> {
-  const s = shardOf(key)
-  if (!t[s] || !Object.prototype.hasOwnProperty.call(t[s], key)) return t
-  const { [key]: _gone, ...rest } = t[s]
-  return { ...t, [s]: rest }
-}
-export function tableKeys<T>(t: Table<T>): string[] {
-  return Object.values(t).flatMap((shard) => Object.keys(shard))
-}
-export function tableEntries<T>(t: Table<T>): [string, T][] {
-  return Object.values(t).flatMap((shard) => Object.entries(shard))
-}
+// Tables: persistent maps (`actors/lib/sharded-table.ts`): an update copies the path to one node.
+export { lookup, tableEntries, tableKeys, type Table } from '../../lib/sharded-table.js'
 
 // ---------------------------------------------------------------------------------------------
 // Context.
@@ -157,6 +136,16 @@ export interface QueuedTaint {
   add: TaintRef
   remove?: TaintRef
   cause: number
+}
+
+/** What the controller keeps of a node that has a machine. */
+export interface NodeEntry {
+  /** Where it counts in its zone (undefined until its machine reported). */
+  membership?: Membership
+  /** When its ticks matter (undefined until its machine reported: ticked every pass until then). */
+  watch?: TickWatch
+  /** The `wakeups` slot it is filed under; undefined when no deadline is coming (see `wakeups.ts`). */
+  wakeAt?: number
 }
 
 export interface UnspawnedNode {
@@ -184,8 +173,8 @@ export interface NodeLifecycleContext {
   tickArmedAt: number
   /** Monitor passes so far. */
   passes: number
-  /** Nodes with a machine, and where each counts (undefined until its machine reported). */
-  nodes: Table<{ membership?: Membership }>
+  /** Nodes with a machine: where each counts, and when its ticks matter. */
+  nodes: Table<NodeEntry>
   /**
    * Latest Lease renewTime per node. A Ready node's machine gets it with its monitor tick rather
    * than as an event per renewal; a node not Ready gets every renewal at once, since one can end
@@ -207,6 +196,8 @@ export interface NodeLifecycleContext {
   drainAt?: number
   /** Every zone is fully disrupted: Kubernetes' master disruption mode (no taints at all). */
   allZonesDown: boolean
+  /** When the monitor passes next look at each node (`wakeups.ts`). */
+  wakeups: Wakeups
 }
 
 export function initialControllerContext(input: NodeLifecycleInput): NodeLifecycleContext {
@@ -215,14 +206,15 @@ export function initialControllerContext(input: NodeLifecycleInput): NodeLifecyc
     now: input.now,
     tickArmedAt: input.now,
     passes: 0,
-    nodes: {},
-    leases: {},
-    unspawned: {},
+    nodes: emptyTable(),
+    leases: emptyTable(),
+    unspawned: emptyTable(),
     spawnArmed: false,
     zones: {},
-    requests: {},
+    requests: emptyTable(),
     seq: 0,
     allZonesDown: false,
+    wakeups: [],
   }
 }
 
@@ -258,6 +250,43 @@ export function evaluateZones(ctx: Pick<NodeLifecycleContext, 'zones' | 'flags'>
 export function allZonesFullyDisrupted(ctx: Pick<NodeLifecycleContext, 'zones' | 'flags'>): boolean {
   const states = Object.values(evaluateZones(ctx))
   return states.length > 0 && states.every((s) => s === 'FullDisruption')
+}
+
+/**
+ * When a tick starts to matter to the node (`tickDue` as a time): `-Infinity` at the next pass
+ * (nothing reported yet, or a retry waits), `Infinity` never (until it reports otherwise).
+ */
+const deadlineOf = (entry: NodeEntry, lease: number | undefined): number => (entry.watch ? tickDeadline(entry.watch, lease) : -Infinity)
+
+/**
+ * The nodes a monitor pass at `now` ticks (`tickDue`), from the slots that have begun; every node
+ * taken is filed again under its deadline (a ticked one too: it is looked at again at the next
+ * pass, and its report after the tick files it anew).
+ */
+function takeDue(ctx: NodeLifecycleContext, now: number): { due: string[]; change: Pick<NodeLifecycleContext, 'nodes' | 'wakeups'> } {
+  const { taken, rest } = takeBefore(ctx.wakeups, now)
+  const tables = new TableEditor()
+  let nodes = ctx.nodes
+  const refiled = new Map<number, string[]>()
+  const seen = new Set<string>()
+  const due: string[] = []
+  for (const slot of taken) {
+    for (const name of slot.nodes) {
+      const entry = lookup(nodes, name)
+      // Gone, or filed again elsewhere since: a stale entry.
+      if (!entry || entry.wakeAt !== slot.at || seen.has(name)) continue
+      seen.add(name)
+      const deadline = deadlineOf(entry, lookup(ctx.leases, name))
+      if (now > deadline) due.push(name)
+      const at = slotOf(deadline, ctx.flags.nodeMonitorPeriodMs)
+      if (at !== entry.wakeAt) nodes = tables.set(nodes, name, { ...entry, wakeAt: at === Infinity ? undefined : at })
+      if (at === Infinity) continue
+      let list = refiled.get(at)
+      if (!list) refiled.set(at, (list = []))
+      list.push(name)
+    }
+  }
+  return { due, change: { nodes, wakeups: fileAll(rest, refiled) } }
 }
 
 const isLive = (ctx: Pick<NodeLifecycleContext, 'requests'>, e: QueueEntry) => lookup(ctx.requests, e.node)?.seq === e.seq
@@ -387,6 +416,7 @@ export const NODE_LIFECYCLE_EVENT_HANDLERS: Record<NodeLifecycleEvent['type'], s
   COMMAND_FAILED: 'root: to the node machine',
   NODE_COMMAND: 'root: emit, or queue in the zone limiter (RequestTaint)',
   NODE_MEMBERSHIP: 'root: zone counts',
+  NODE_WATCH: 'root: record when the node must be ticked',
   ZONES_EVALUATE: 'disruption.normal | disruption.allZonesDown',
   DRAIN: 'root: drain the zone queues',
   SPAWN_NODES: 'root: spawn the node machines of the batch',
@@ -407,11 +437,16 @@ export const nodeLifecycleMachine = setup({
   actors: { nodeMonitor: nodeMonitorMachine },
   actions: {
     armTick: enqueueActions(({ context, enqueue }) => enqueue.assign({ tickArmedAt: context.now })),
-    /** `monitorNodeHealth`: every node checks itself at the same instant; zones are evaluated after them. */
+    /**
+     * `monitorNodeHealth`: every node checks itself at the same instant; zones are evaluated after
+     * them. Only nodes whose tick matters (`tickDue` on their reported watch and latest lease) get
+     * one: a healthy node's verdict cannot change before its grace runs out (`takeDue`).
+     */
     monitorPass: enqueueActions(({ context, enqueue, self }) => {
       const now = Math.max(context.now, context.tickArmedAt + context.flags.nodeMonitorPeriodMs)
-      enqueue.assign({ now, passes: context.passes + 1 })
-      for (const name of tableKeys(context.nodes)) {
+      const { due, change } = takeDue(context, now)
+      enqueue.assign({ now, passes: context.passes + 1, ...change })
+      for (const name of due) {
         enqueue.sendTo(nodeActorId(name), { type: 'MONITOR_TICK', now, lease: lookup(context.leases, name) } satisfies NodeMonitorEvent)
       }
       // Queued behind the reports the nodes send while handling their tick.
@@ -435,8 +470,9 @@ export const nodeLifecycleMachine = setup({
     }),
     /** One spawn per node, all in one assign: XState copies the children once for the batch. */
     spawnNodes: assign(({ context, spawn }) => {
-      const nodes: Record<string, Record<string, { membership?: Membership }>> = { ...context.nodes }
-      const copied = new Set<string>()
+      const tables = new TableEditor()
+      let nodes = context.nodes
+      const names: string[] = []
       const grace = { nodeMonitorGracePeriodMs: context.flags.nodeMonitorGracePeriodMs, nodeStartupGracePeriodMs: context.flags.nodeStartupGracePeriodMs }
       for (const [name, u] of tableEntries(context.unspawned)) {
         spawn('nodeMonitor', {
@@ -444,14 +480,11 @@ export const nodeLifecycleMachine = setup({
           systemId: nodeActorId(name),
           input: { name, grace, now: context.now, node: u.node, rev: u.rev, ...(u.lease !== undefined ? { lease: u.lease } : {}), suppressed: context.allZonesDown },
         })
-        const shard = shardOf(name)
-        if (!copied.has(shard)) {
-          nodes[shard] = { ...nodes[shard] }
-          copied.add(shard)
-        }
-        nodes[shard][name] = {}
+        // Ticked at the next pass until it reports when its ticks matter.
+        nodes = tables.set(nodes, name, { wakeAt: -Infinity })
+        names.push(name)
       }
-      return { nodes, unspawned: {}, spawnArmed: false }
+      return { nodes, unspawned: emptyTable(), spawnArmed: false, wakeups: fileAll(context.wakeups, new Map([[-Infinity, names]])) }
     }),
     removeNode: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'NODE_REMOVED') return
@@ -466,16 +499,18 @@ export const nodeLifecycleMachine = setup({
     /** Leases are the busiest input (one per node every 10 s): a plain relay, no context change. */
     recordLeases: enqueueActions(({ context, event, enqueue }) => {
       const renewals = event.type === 'LEASES_RENEWED' ? event.renewals : event.type === 'LEASE_RENEWED' ? [event] : []
+      // One editor for the batch: each part of the table is copied once, not once per renewal.
+      const tables = new TableEditor()
       let leases = context.leases
       let unspawned = context.unspawned
       for (const r of renewals) {
         const known = lookup(leases, r.name)
         if (known !== undefined && known >= r.renewTime) continue
-        leases = put(leases, r.name, r.renewTime)
+        leases = tables.set(leases, r.name, r.renewTime)
         const entry = lookup(context.nodes, r.name)
         if (!entry) {
           const waiting = lookup(unspawned, r.name)
-          if (waiting) unspawned = put(unspawned, r.name, { ...waiting, lease: Math.max(waiting.lease ?? -Infinity, r.renewTime) })
+          if (waiting) unspawned = tables.set(unspawned, r.name, { ...waiting, lease: Math.max(waiting.lease ?? -Infinity, r.renewTime) })
           continue
         }
         // A Ready node hears of its lease with the next tick; any other right away.
@@ -516,7 +551,7 @@ export const nodeLifecycleMachine = setup({
       const zones = { ...context.zones }
       if (entry.membership) count(zones, entry.membership, -1, context.flags, context.now)
       count(zones, event.membership, 1, context.flags, context.now)
-      const change: Partial<NodeLifecycleContext> = { zones, nodes: put(context.nodes, event.node, { membership: event.membership }) }
+      const change: Partial<NodeLifecycleContext> = { zones, nodes: put(context.nodes, event.node, { ...entry, membership: event.membership }) }
       const request = lookup(context.requests, event.node)
       const zone = event.membership.zone
       if (request && request.zone !== zone) {
@@ -528,6 +563,16 @@ export const nodeLifecycleMachine = setup({
         change.requests = put(context.requests, event.node, { ...request, zone, seq })
       }
       enqueue.assign(change)
+    }),
+    /** A later deadline is found lazily in the node's old slot; an earlier one files it at once. */
+    updateWatch: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'NODE_WATCH') return
+      const entry = lookup(context.nodes, event.node)
+      if (!entry) return
+      const next: NodeEntry = { ...entry, watch: event.watch }
+      const at = slotOf(deadlineOf(next, lookup(context.leases, event.node)), context.flags.nodeMonitorPeriodMs)
+      if (at >= (entry.wakeAt ?? Infinity)) return enqueue.assign({ nodes: put(context.nodes, event.node, next) })
+      enqueue.assign({ nodes: put(context.nodes, event.node, { ...next, wakeAt: at }), wakeups: fileOne(context.wakeups, at, event.node) })
     }),
     drainQueues: enqueueActions(({ context, enqueue }) => {
       const now = context.drainAt !== undefined ? Math.max(context.now, context.drainAt) : context.now
@@ -575,6 +620,7 @@ export const nodeLifecycleMachine = setup({
     COMMAND_FAILED: { actions: 'forwardFailure' },
     NODE_COMMAND: { actions: 'handleNodeCommand' },
     NODE_MEMBERSHIP: { actions: 'updateMembership' },
+    NODE_WATCH: { actions: 'updateWatch' },
     DRAIN: { actions: 'drainQueues' },
     SPAWN_NODES: { actions: 'spawnNodes' },
   },

@@ -29,8 +29,9 @@ import { isExcludedFromDisruption, nodeZone } from './zones.js'
  * rebuilt from the projection and the lease bucket after a restart reaches the same verdict.
  * Time comes only from the events (`now`); the parent's single monitor timer drives the ticks.
  *
- * Output goes to the parent (the zone rate limiter lives there) as NODE_COMMAND and
- * NODE_MEMBERSHIP events; the parent emits what the host must do.
+ * Output goes to the parent (the zone rate limiter lives there) as NODE_COMMAND, NODE_MEMBERSHIP
+ * and NODE_WATCH events; the parent emits what the host must do. NODE_WATCH says when the node's
+ * ticks start to matter, so the parent sends them only then: a healthy node's machine sleeps.
  */
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready'
@@ -158,10 +159,40 @@ export type NodeMonitorCommand =
   /** Remove these taints (not rate limited). cause: the revision of the Ready status that made them unwanted. */
   | { type: 'RemoveTaints'; node: string; taints: TaintRef[]; cause: number }
 
+/**
+ * When a monitor tick can matter to the node: what `tickMatters` reads, reported to the parent so
+ * that it ticks only nodes whose verdict the passing of time can change (of 5,000 healthy nodes,
+ * none). The parent adds the latest lease it knows, which is never older than the node's.
+ */
+export interface TickWatch {
+  /** The latest sign of life other than a lease: Ready heartbeat, or when watching began. */
+  seen: number
+  /** Grace after the last sign of life (startup grace while the kubelet never posted Ready). */
+  grace: number
+  /** A command failed or MarkPodsNotReady waits for a retry: the next tick matters whatever the time. */
+  urgent: boolean
+  /** Whether running out of grace changes anything (no longer once Unknown is written). */
+  onExpiry: boolean
+}
+
+/**
+ * The time past which a tick matters to a node that reported `watch`, given its latest `lease`:
+ * `-Infinity` when a retry waits, `Infinity` when running out of grace changes nothing.
+ */
+export function tickDeadline(watch: TickWatch, lease: number | undefined): number {
+  if (watch.urgent) return -Infinity
+  return watch.onExpiry ? Math.max(watch.seen, lease ?? -Infinity) + watch.grace : Infinity
+}
+
+/** Whether a tick at `now` matters to a node that reported `watch`. */
+export const tickDue = (watch: TickWatch, lease: number | undefined, now: number): boolean => now > tickDeadline(watch, lease)
+
 /** Events a node machine sends its parent. */
 export type NodeMonitorReport =
   | { type: 'NODE_COMMAND'; command: NodeMonitorCommand }
   | { type: 'NODE_MEMBERSHIP'; node: string; membership: Membership }
+  /** When the node's ticks start to matter (see `TickWatch`); sent when it changes. */
+  | { type: 'NODE_WATCH'; node: string; watch: TickWatch }
 
 /** Commands the host executes that can fail; a failure comes back as COMMAND_FAILED. */
 export type FailableCommand = 'SetNodeConditions' | 'MarkPodsNotReady' | 'ApplyTaint' | 'RemoveTaints'
@@ -223,6 +254,8 @@ export interface NodeMonitorContext {
   /** A command failed: the next tick decides again. */
   retry: boolean
   reported?: Membership
+  /** The TickWatch last sent to the parent. */
+  watched?: TickWatch
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,12 +291,18 @@ function taintPlan(ctx: NodeMonitorContext): { add: TaintKind; remove?: TaintKin
   return ctx.node.taints.includes(other) ? { add: want, remove: other } : { add: want }
 }
 
-/** A monitor tick only matters when time can change a verdict or a failed command waits. */
-function tickMatters(ctx: NodeMonitorContext, now: number): boolean {
-  if (ctx.retry || ctx.markPods !== undefined) return true
-  if (!expiredAt(ctx, now)) return false
-  return ctx.health !== 'unknown' || (ctx.node.ready !== 'Unknown' && !ctx.writing)
+export function tickWatch(ctx: NodeMonitorContext): TickWatch {
+  return {
+    seen: Math.max(ctx.observedFrom, ctx.node.heartbeat ?? -Infinity),
+    grace: graceOf(ctx),
+    urgent: ctx.retry || ctx.markPods !== undefined,
+    onExpiry: ctx.health !== 'unknown' || (ctx.node.ready !== 'Unknown' && !ctx.writing),
+  }
 }
+const sameWatch = (a: TickWatch | undefined, b: TickWatch) => !!a && a.seen === b.seen && a.grace === b.grace && a.urgent === b.urgent && a.onExpiry === b.onExpiry
+
+/** A monitor tick only matters when time can change a verdict or a failed command waits. */
+const tickMatters = (ctx: NodeMonitorContext, now: number): boolean => tickDue(tickWatch(ctx), ctx.lease, now)
 
 function membershipOf(ctx: NodeMonitorContext): Membership {
   return { zone: ctx.node.zone, ready: ctx.health === 'ready', counted: !ctx.node.excluded }
@@ -303,7 +342,7 @@ export const NODE_MONITOR_EVENT_HANDLERS: Record<NodeMonitorEvent['type'], strin
   DISRUPTION_MODE: 'root: suppress or allow taints, then CHECK',
   COMMAND_FAILED: 'root: clear the in-flight marks (TAINT_FAILED for taint requests)',
   CHECK: 'health.*, taint.*',
-  REPORT: 'root: NODE_MEMBERSHIP to the parent when it changed',
+  REPORT: 'root: NODE_MEMBERSHIP and NODE_WATCH to the parent when they changed',
   TAINT_FAILED: 'taint.awaitingTaint | taint.removing → retrying',
 }
 
@@ -354,6 +393,8 @@ export const nodeMonitorMachine = setup({
     }),
     recordFailure: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'COMMAND_FAILED') return
+      // Its ticks matter now: the parent must hear of it.
+      enqueue.raise({ type: 'REPORT' })
       switch (event.command) {
         case 'SetNodeConditions':
           return enqueue.assign({ writing: false, retry: true })
@@ -369,11 +410,17 @@ export const nodeMonitorMachine = setup({
         }
       }
     }),
-    reportMembership: enqueueActions(({ context, enqueue }) => {
+    report: enqueueActions(({ context, enqueue }) => {
       const membership = membershipOf(context)
-      if (sameMembership(context.reported, membership)) return
-      enqueue.assign({ reported: membership })
-      enqueue.sendParent({ type: 'NODE_MEMBERSHIP', node: context.name, membership } satisfies NodeMonitorReport)
+      if (!sameMembership(context.reported, membership)) {
+        enqueue.assign({ reported: membership })
+        enqueue.sendParent({ type: 'NODE_MEMBERSHIP', node: context.name, membership } satisfies NodeMonitorReport)
+      }
+      const watch = tickWatch(context)
+      if (!sameWatch(context.watched, watch)) {
+        enqueue.assign({ watched: watch })
+        enqueue.sendParent({ type: 'NODE_WATCH', node: context.name, watch } satisfies NodeMonitorReport)
+      }
     }),
     enterHealth: assign((_, health: Health) => ({ health })),
     writeUnknown: enqueueActions(({ context, enqueue }) => {
@@ -450,7 +497,7 @@ export const nodeMonitorMachine = setup({
   context: ({ input }) => initialNodeContext(input),
   type: 'parallel',
   // Decide once from the node as found (rebuilt from the projection: e.g. Unknown but not tainted yet).
-  entry: [{ type: 'raiseCheck' }, 'reportMembership'],
+  entry: ['raiseCheck', 'raiseReport'],
   on: {
     NODE_STATUS: { actions: ['recordCarriedLease', 'recordNode'] },
     // A renewal can only change a verdict while the node is held Unknown but not written so.
@@ -459,7 +506,7 @@ export const nodeMonitorMachine = setup({
     MONITOR_TICK: { guard: 'tickMatters', actions: 'recordTick' },
     DISRUPTION_MODE: { actions: ['recordCarriedLease', 'recordDisruptionMode'] },
     COMMAND_FAILED: { actions: ['recordCarriedLease', 'recordFailure'] },
-    REPORT: { actions: 'reportMembership' },
+    REPORT: { actions: 'report' },
   },
   states: {
     health: {

@@ -2,6 +2,7 @@ import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from 'kubernet
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js'
 import { enqueueActions, setup } from 'xstate'
+import { emptyTable, lookup, TableEditor, tableValues, type Table } from '../../lib/sharded-table.js'
 
 /**
  * The ReplicaSet controller (Kubernetes 1.32 `pkg/controller/replicaset/replica_set.go`, with
@@ -206,62 +207,10 @@ export interface ReplicaSetControllerContext {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tables: persistent string-keyed maps (a hash trie of fixed depth: 3 levels of 32-slot arrays,
-// then small buckets), so an immutable update copies three short arrays and one bucket whatever
-// the size — a ReplicaSet of 50,000 pods changes one pod per event.
+// Tables: persistent maps (`actors/lib/sharded-table.ts`): a ReplicaSet of 50,000 pods changes
+// one pod per event, and an update copies only the path to it.
 
-type Level = readonly (Level | Bucket | undefined)[]
-type Bucket = Readonly<Record<string, unknown>>
-export interface Table<T> {
-  readonly size: number
-  readonly root: Level
-  /** Phantom: the value type. */
-  readonly __values?: T
-}
-const BITS = 5
-const DEPTH = 3
-const MASK = (1 << BITS) - 1
-
-export const emptyTable = <T>(): Table<T> => ({ size: 0, root: [] })
-
-/** FNV-1a, 32 bits. */
-function hash(key: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
-  return h >>> 0
-}
-
-function bucketOf(t: Table<unknown> | undefined, h: number): Bucket | undefined {
-  let node: Level | Bucket | undefined = t?.root
-  for (let d = 0; d < DEPTH && node; d++) node = (node as Level)[(h >>> (d * BITS)) & MASK]
-  return node as Bucket | undefined
-}
-
-export function lookup<T>(t: Table<T> | undefined, key: string): T | undefined {
-  const b = bucketOf(t, hash(key))
-  return b && Object.prototype.hasOwnProperty.call(b, key) ? (b[key] as T) : undefined
-}
-
-function walk(node: Level | Bucket | undefined, depth: number, visit: (k: string, v: unknown) => void): void {
-  if (!node) return
-  if (depth === DEPTH) {
-    for (const k in node as Bucket) visit(k, (node as Bucket)[k])
-    return
-  }
-  for (const child of node as Level) walk(child, depth + 1, visit)
-}
-
-export function tableValues<T>(t: Table<T> | undefined): T[] {
-  const out: T[] = []
-  walk(t?.root, 0, (_, v) => out.push(v as T))
-  return out
-}
-
-export function tableKeys<T>(t: Table<T> | undefined): string[] {
-  const out: string[] = []
-  walk(t?.root, 0, (k) => out.push(k))
-  return out
-}
+export { emptyTable, lookup, tableKeys, tableValues, type Table } from '../../lib/sharded-table.js'
 
 // ---------------------------------------------------------------------------------------------
 // Pods and ReplicaSets as the controller reads them.
@@ -533,43 +482,16 @@ const NEW_STATE: SyncState = { cause: 0, strong: false, queued: false, failures:
 class Draft {
   readonly ctx: ReplicaSetControllerContext
   readonly effects: Effect[] = []
-  /** Objects created by this draft: written in place, never copied twice. */
-  private fresh = new WeakSet<object>()
+  private readonly tables = new TableEditor()
+  private queueCopied = false
 
   constructor(base: ReplicaSetControllerContext) {
     this.ctx = { ...base }
   }
 
-  private own<T extends object>(o: T): T {
-    if (this.fresh.has(o)) return o
-    return this.mark((Array.isArray(o) ? o.slice() : { ...o }) as T)
-  }
-  private mark<T extends object>(o: T): T {
-    this.fresh.add(o)
-    return o
-  }
-
   /** `t` with `key` set (or removed when `value` is undefined); copies what it touches once. */
   put<T>(t: Table<T>, key: string, value: T | undefined): Table<T> {
-    const h = hash(key)
-    const had = lookup(t, key) !== undefined
-    if (value === undefined && !had) return t
-    const root = this.own(t.root as (Level | Bucket | undefined)[])
-    let node = root
-    for (let d = 0; d < DEPTH - 1; d++) {
-      const i = (h >>> (d * BITS)) & MASK
-      const existing = node[i] as (Level | Bucket | undefined)[] | undefined
-      const child = existing ? this.own(existing) : this.mark([])
-      node[i] = child
-      node = child as (Level | Bucket | undefined)[]
-    }
-    const i = (h >>> ((DEPTH - 1) * BITS)) & MASK
-    const existing = node[i] as Record<string, unknown> | undefined
-    const bucket = existing ? this.own(existing) : this.mark({} as Record<string, unknown>)
-    if (value === undefined) delete bucket[key]
-    else bucket[key] = value
-    node[i] = bucket
-    return { size: t.size + (had ? 0 : 1) - (value === undefined ? 1 : 0), root }
+    return this.tables.set(t, key, value)
   }
 
   rs(key: string): ReplicaSet | undefined {
@@ -627,9 +549,11 @@ class Draft {
   }
 
   pushQueue(key: string): void {
-    const queue = this.own(this.ctx.queue as string[])
-    queue.push(key)
-    this.ctx.queue = queue
+    if (!this.queueCopied) {
+      this.ctx.queue = [...this.ctx.queue]
+      this.queueCopied = true
+    }
+    ;(this.ctx.queue as string[]).push(key)
   }
 
   emit(command: ReplicaSetControllerCommand): void {

@@ -1,6 +1,7 @@
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js'
 import { assertEvent, enqueueActions, setup } from 'xstate'
-import { toleratesTaint } from '../../scheduler/plugins/taint-toleration.js'
+import { emptyTable, lookup, tableEntries, TableEditor, type Table } from '../../lib/sharded-table.js'
+import { toleratesTaint } from '../../lib/tolerations.js'
 
 /**
  * Taint-based eviction (Kubernetes 1.32 `pkg/controller/tainteviction/taint_eviction.go`, formerly
@@ -132,14 +133,7 @@ export interface Eviction {
 /** `[at, podKey]`, ordered by `at`, then key. */
 export type Deadline = readonly [at: number, key: string]
 
-/** One shard of a table: entries sorted by key. */
-export type Shard<T> = readonly (readonly [key: string, value: T])[]
-/**
- * A string-keyed map as a fixed array of shards, each sorted by key: an immutable update copies
- * the shard index and one shard, both with `slice` (plain arrays, unlike big objects, copy fast
- * and survive a JSON round trip of the persisted snapshot). A shard never written is `null`.
- */
-export type Table<T> = readonly (Shard<T> | null)[]
+export { lookup, tableEntries, type Table } from '../../lib/sharded-table.js'
 
 export interface TaintEvictionContext {
   config: TaintEvictionConfig
@@ -151,14 +145,14 @@ export interface TaintEvictionContext {
   nodePods: Table<readonly string[]>
   /** Pod key → its eviction, if one is pending or in flight. */
   evictions: Table<Eviction>
-  /** Deadlines of `waiting` and `backoff` evictions, sorted, in chunks of at most 2 × CHUNK entries (the same idea as `Table`). */
+  /** Deadlines of `waiting` and `backoff` evictions, sorted, in chunks of at most 2 × CHUNK entries, copied on write chunk by chunk. */
   deadlines: readonly (readonly Deadline[])[]
   /** The `at` of the armed `DEADLINE_REACHED`, or null when none is armed. */
   timerAt: number | null
 }
 
 export function initialContext(config: Partial<TaintEvictionConfig> = {}): TaintEvictionContext {
-  return { config: { ...defaultTaintEvictionConfig, ...config }, nodes: [], pods: [], nodePods: [], evictions: [], deadlines: [], timerAt: null }
+  return { config: { ...defaultTaintEvictionConfig, ...config }, nodes: emptyTable(), pods: emptyTable(), nodePods: emptyTable(), evictions: emptyTable(), deadlines: [], timerAt: null }
 }
 
 export const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`
@@ -209,7 +203,6 @@ const isQueued = (e: Eviction) => e.phase === 'waiting' || e.phase === 'backoff'
 // ---------------------------------------------------------------------------------------------
 // Tables and the deadline list, updated copy-on-write through a draft of the next context.
 
-const SHARDS = 256
 /** Deadline chunks are split when they pass 2 × CHUNK entries. */
 const CHUNK = 256
 const TIMER_ID = 'deadline'
@@ -219,38 +212,6 @@ const TIMER_ID = 'deadline'
  * `Array.shift`), and the api-server gets the requests in waves instead of one burst.
  */
 const EVICTIONS_PER_STEP = 1000
-
-function shardOf(key: string): number {
-  let h = 0
-  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0
-  return (h >>> 0) % SHARDS
-}
-
-/** Index of `key` in `shard`, or `~insertion point` when absent. */
-function find<T>(shard: Shard<T>, key: string): number {
-  let lo = 0
-  let hi = shard.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    const k = shard[mid][0]
-    if (k === key) return mid
-    if (k < key) lo = mid + 1
-    else hi = mid
-  }
-  return ~lo
-}
-
-export function lookup<T>(t: Table<T>, key: string): T | undefined {
-  // A shard never written is a hole (`null` after JSON).
-  const shard = t[shardOf(key)]
-  if (!shard) return undefined
-  const i = find(shard, key)
-  return i >= 0 ? shard[i][1] : undefined
-}
-
-export function tableEntries<T>(t: Table<T>): [string, T][] {
-  return t.flatMap((shard) => (shard ?? []) as [string, T][])
-}
 
 /** Compares a deadline with `(at, key)`. */
 function compare(d: Deadline, at: number, key: string): number {
@@ -281,8 +242,9 @@ class Draft {
   readonly ctx: TaintEvictionContext
   readonly commands: EvictPod[] = []
   private copied = new Set<string>()
-  /** Arrays (shards, deadline chunks) this draft made and may change in place. */
+  /** Arrays (deadline chunks) this draft made and may change in place. */
   private owned = new Set<readonly unknown[]>()
+  private readonly tables = new TableEditor()
 
   constructor(base: TaintEvictionContext) {
     this.ctx = { ...base }
@@ -291,28 +253,12 @@ class Draft {
   get<K extends TableName>(table: K, key: string): TableTypes[K] | undefined {
     return lookup(this.ctx[table] as Table<TableTypes[K]>, key)
   }
-  set<K extends TableName>(table: K, key: string, value: TableTypes[K]): void {
-    const shard = this.shard(table, shardOf(key))
-    const i = find(shard, key)
-    if (i >= 0) shard[i] = [key, value]
-    else shard.splice(~i, 0, [key, value])
+  set<K extends TableName>(table: K, key: string, value: TableTypes[K] | undefined): void {
+    const tables = this.ctx as unknown as Record<TableName, Table<TableTypes[K]>>
+    tables[table] = this.tables.set(tables[table], key, value)
   }
   delete(table: TableName, key: string): void {
-    const s = shardOf(key)
-    const shard = (this.ctx[table] as Table<unknown>)[s]
-    const i = shard ? find(shard, key) : -1
-    if (i >= 0) this.shard(table, s).splice(i, 1)
-  }
-
-  private shard(table: TableName, s: number): [string, unknown][] {
-    const ctx = this.ctx as unknown as Record<TableName, (Shard<unknown> | null)[]>
-    if (!this.copied.has(table)) {
-      ctx[table] = ctx[table].length === SHARDS ? ctx[table].slice() : Array.from({ length: SHARDS }, (_, i) => ctx[table][i] ?? null)
-      this.copied.add(table)
-    }
-    const index = ctx[table]
-    if (!this.owned.has(index[s] as readonly unknown[])) index[s] = this.own(index[s] ? index[s]!.slice() : [])
-    return index[s] as [string, unknown][]
+    this.set(table, key, undefined)
   }
 
   // --- deadlines

@@ -7,7 +7,7 @@ import { nodeUnschedulable } from './node-unschedulable.js'
 import { taintToleration } from './taint-toleration.js'
 
 export { nodeName, nodeReady, nodeResourcesFit, nodeSelector, nodeUnschedulable, taintToleration }
-export { toleratesTaint, tolerationsTolerateTaint, findUntoleratedTaint } from './taint-toleration.js'
+export { toleratesTaint, tolerationsTolerateTaint, findUntoleratedTaint } from '../../lib/tolerations.js'
 export { leastAllocatedScore, leastRequestedScore } from './least-allocated.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
 import { success, unschedulable, type FilterPlugin } from '../framework.js'
-import { tolerationsTolerateTaint } from './taint-toleration.js'
+import { tolerationsTolerateTaint } from '../../lib/tolerations.js'
 
 export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready'
 export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable'

@@ -1,6 +1,6 @@
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import { success, unschedulable, type FilterPlugin } from '../framework.js'
-import { tolerationsTolerateTaint } from './taint-toleration.js'
+import { tolerationsTolerateTaint } from '../../lib/tolerations.js'
 
 /** The taint a cordoned node is treated as having (`v1.TaintNodeUnschedulable`). */
 export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable'

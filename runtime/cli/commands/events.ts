@@ -1,16 +1,39 @@
 import { createInterface } from 'node:readline'
+import { parseObjectArg } from '../../replay/object-ref.js'
+import { objectKey } from '../../../events/subjects.js'
 import { call, callJson } from '../http.js'
 import { eventHeaders, eventJsonLine, eventRow, type EventListing } from '../print/events.js'
 import { formatTable } from '../print/table.js'
 import { clientConfig, type ClientOptions } from './client.js'
 
-/** `kstate events`: the log itself. Table by default; `-o json` one object a line; `-f` follows. */
-export async function eventsCommand(o: ClientOptions & { follow: boolean; since: string; until?: string; output?: string }): Promise<void> {
-  const cfg = clientConfig(o)
+export interface EventsOptions extends ClientOptions {
+  follow: boolean
+  since: string
+  until?: string
+  /** Comma-separated exact event types: `PodEvicted,NodeTainted`. */
+  type?: string
+  /** `pod/NAME` (namespace from -n), `pod/NAMESPACE/NAME`, `node/NAME`, `rs/NAME`. */
+  object?: string
+  output?: string
+}
+
+/** The query of `/kstate/v1/events`: filters are applied by the server, which reads only the object's subject. */
+export function eventsQuery(o: EventsOptions, namespace: string): URLSearchParams {
   const since = Number(o.since)
   if (!Number.isInteger(since) || since < 1) throw new Error(`--since must be a revision (a positive integer), got "${o.since}"`)
-  const q = new URLSearchParams({ since: String(since), ...(o.until ? { until: o.until } : {}), ...(o.follow ? { follow: 'true' } : {}) })
-  const path = `/kstate/v1/events?${q}`
+  if (o.until !== undefined && (!Number.isInteger(Number(o.until)) || Number(o.until) < 1)) throw new Error(`--until must be a revision (a positive integer), got "${o.until}"`)
+  const q = new URLSearchParams({ since: String(since) })
+  if (o.until) q.set('until', o.until)
+  if (o.follow) q.set('follow', 'true')
+  if (o.type) q.set('type', o.type.split(',').map((t) => t.trim()).filter(Boolean).join(','))
+  if (o.object) q.set('object', objectKey(parseObjectArg(o.object, namespace)))
+  return q
+}
+
+/** `kstate events`: the log itself. Table by default; `-o json` one object a line; `-f` follows. */
+export async function eventsCommand(o: EventsOptions): Promise<void> {
+  const cfg = clientConfig(o)
+  const path = `/kstate/v1/events?${eventsQuery(o, cfg.namespace)}`
   const json = o.output === 'json'
   if (!o.follow && !json) {
     const res = await call(cfg, 'GET', path)

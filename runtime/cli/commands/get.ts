@@ -5,28 +5,49 @@ import { nodeHeaders, nodeRow } from '../print/nodes.js'
 import { asList, formatObject } from '../print/output.js'
 import { podHeaders, podRow } from '../print/pods.js'
 import { formatTable } from '../print/table.js'
+import type { ClientConfig } from '../../cluster/kubeconfig.js'
 import { clientConfig, clusterPath, KIND_NAME, objectPath, resourceOf, type ClientOptions } from './client.js'
 import { replicaSetHeaders, replicaSetRow } from '../print/replicasets.js'
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 
 type List<T> = { items: T[]; metadata?: { resourceVersion?: string } }
+
+/**
+ * `--at REV|RFC3339`: the revision and the time of its event. A time resolves on the server to the
+ * last event at or before it; a revision beyond the log's head is refused there (504, as Kubernetes).
+ */
+export async function resolvePoint(cfg: ClientConfig, at: string): Promise<{ rev: number; at: number }> {
+  let q: string
+  if (/^\d+$/.test(at)) q = `rev=${at}`
+  else if (!Number.isNaN(Date.parse(at)) && /^\d{4}-\d\d-\d\dT/.test(at)) q = `at=${encodeURIComponent(at)}`
+  else throw new Error(`"${at}" is neither a revision nor an RFC 3339 time (e.g. 2026-11-23T16:45:00Z)`)
+  const p = await callJson<{ rev: number; at: string }>(cfg, 'GET', `/kstate/v1/revision?${q}`)
+  return { rev: p.rev, at: Date.parse(p.at) }
+}
 type Obj = Pod | Node | ReplicaSet
 
 export async function getCommand(
   resourceArg: string,
   name: string | undefined,
-  o: ClientOptions & { output?: string; allNamespaces: boolean; selector?: string; watch?: boolean },
+  o: ClientOptions & { output?: string; allNamespaces: boolean; selector?: string; watch?: boolean; at?: string },
 ): Promise<void> {
   const cfg = clientConfig(o)
   const resource = resourceOf(resourceArg)
   const all = o.allNamespaces && resource !== 'nodes' && !name
+  if (o.at !== undefined && o.watch) throw new Error('--at and --watch cannot be combined: the past does not change')
+  // In the past: Kubernetes' exact read at a revision; ages are counted from that moment.
+  const point = o.at !== undefined ? await resolvePoint(cfg, o.at) : undefined
+  const past: Record<string, string> = point ? { resourceVersion: String(point.rev), resourceVersionMatch: 'Exact' } : {}
+  const now = () => point?.at ?? Date.now()
   let items: Obj[]
   let rv = ''
   if (name) {
-    items = [await callJson<Obj>(cfg, 'GET', objectPath(resource, cfg.namespace, name))]
+    const q = new URLSearchParams(past).toString()
+    items = [await callJson<Obj>(cfg, 'GET', objectPath(resource, cfg.namespace, name) + (q ? `?${q}` : ''))]
   } else {
     const base = all ? clusterPath(resource) : objectPath(resource, cfg.namespace)
-    const list = await callJson<List<Obj>>(cfg, 'GET', base + (o.selector ? `?labelSelector=${encodeURIComponent(o.selector)}` : ''))
+    const q = new URLSearchParams({ ...(o.selector ? { labelSelector: o.selector } : {}), ...past }).toString()
+    const list = await callJson<List<Obj>>(cfg, 'GET', base + (q ? `?${q}` : ''))
     items = list.items
     rv = list.metadata?.resourceVersion ?? ''
   }
@@ -42,10 +63,10 @@ export async function getCommand(
   const wide = out === 'wide'
   const row = (obj: Obj) =>
     resource === 'pods'
-      ? podRow(obj as Pod, Date.now(), { wide, allNamespaces: all })
+      ? podRow(obj as Pod, now(), { wide, allNamespaces: all })
       : resource === 'nodes'
-        ? nodeRow(obj as Node, Date.now(), { wide })
-        : replicaSetRow(obj as ReplicaSet, Date.now(), { wide, allNamespaces: all })
+        ? nodeRow(obj as Node, now(), { wide })
+        : replicaSetRow(obj as ReplicaSet, now(), { wide, allNamespaces: all })
   if (items.length === 0 && !o.watch) {
     process.stderr.write(resource === 'nodes' ? 'No resources found\n' : all ? 'No resources found\n' : `No resources found in ${cfg.namespace} namespace.\n`)
     return

@@ -4,6 +4,7 @@ import { startNode } from '../../cluster/node.js'
 import { parseNatsUrl, type NatsTarget } from '../../nats/connect.js'
 import { parseDuration } from '../duration.js'
 import { intOption, kubeletFlags, rootLogger, runUntilSignal } from './process.js'
+import { parseInspectionMode } from '../../../events/inspect.js'
 
 export async function nodeCommand(o: {
   name: string
@@ -15,6 +16,7 @@ export async function nodeCommand(o: {
   nodeStatusUpdateFrequency?: string
   nodeStatusReportFrequency?: string
   nodeLeaseDurationSeconds: string
+  inspect?: string
 }): Promise<void> {
   const log = rootLogger()
   let nats: NatsTarget
@@ -31,6 +33,7 @@ export async function nodeCommand(o: {
     dataDir: join(dataDirPaths(o.dataDir).nodes, o.name),
     capacity: { cpu: o.cpu, memory: o.memory, pods: String(intOption(o.maxPods, 'max-pods', 1)) },
     flags: kubeletFlags(o, parseDuration),
+    inspect: parseInspectionMode(o.inspect ?? 'on'),
     log,
   })
   runUntilSignal(log, () => node.stop())

@@ -1,4 +1,5 @@
 import { logger, type Logger } from '../../log.js'
+import { parseInspectionMode } from '../../../events/inspect.js'
 
 /**
  * Runs a long-lived command until SIGINT/SIGTERM, then stops it cleanly (children, nats-server,
@@ -57,6 +58,8 @@ export interface ControlPlaneFlagOptions {
   largeClusterSizeThreshold: string
   defaultNotReadyTolerationSeconds: string
   defaultUnreachableTolerationSeconds: string
+  inspect?: string
+  snapshotIntervalEvents?: string
 }
 
 function rateOption(v: string, name: string, max = Infinity): number {
@@ -81,5 +84,7 @@ export function controlPlaneFlags(o: ControlPlaneFlagOptions, parse: (d: string)
       notReadySeconds: intOption(o.defaultNotReadyTolerationSeconds, 'default-not-ready-toleration-seconds'),
       unreachableSeconds: intOption(o.defaultUnreachableTolerationSeconds, 'default-unreachable-toleration-seconds'),
     },
+    inspect: parseInspectionMode(o.inspect ?? 'on'),
+    snapshotIntervalEvents: o.snapshotIntervalEvents === undefined ? undefined : intOption(o.snapshotIntervalEvents, 'snapshot-interval-events'),
   }
 }

@@ -14,7 +14,10 @@ export async function upCommand(o: ControlPlaneFlagOptions & {
   nodeStatusUpdateFrequency?: string
   nodeStatusReportFrequency?: string
   nodeLeaseDurationSeconds: string
-}): Promise<void> {
+  ui?: boolean
+  uiPort?: string
+  processes?: boolean
+}, forward: { controlPlane: string[]; kubelet: string[] } = { controlPlane: [], kubelet: [] }): Promise<void> {
   const log = rootLogger()
   const cluster = await up({
     nodes: intOption(o.nodes, 'nodes'),
@@ -24,10 +27,21 @@ export async function upCommand(o: ControlPlaneFlagOptions & {
     capacity: { cpu: o.nodeCpu, memory: o.nodeMemory, pods: String(intOption(o.maxPods, 'max-pods', 1)) },
     nodeFlags: kubeletFlags(o, parseDuration),
     controlPlaneFlags: controlPlaneFlags(o, parseDuration),
+    ...(o.processes
+      ? { processes: { controlPlaneArgs: forward.controlPlane, nodeArgs: [...forward.kubelet, ...(o.nodeCpu ? ['--cpu', o.nodeCpu] : []), ...(o.nodeMemory ? ['--memory', o.nodeMemory] : [])] } }
+      : {}),
     log,
   })
-  runUntilSignal(log, () => cluster.stop())
+  // `--ui`: the page's server in this process, reading the cluster through the kubeconfig just written.
+  const ui = o.ui ? await startUi(cluster.kubeconfig, intOption(o.uiPort ?? '8001', 'ui-port'), log).catch(async (e) => (await cluster.stop(), Promise.reject(e))) : undefined
+  runUntilSignal(log, async () => (await ui?.stop(), await cluster.stop()))
   const rel = relative(process.cwd(), cluster.kubeconfig)
   const kc = rel.startsWith('..') ? cluster.kubeconfig : rel
-  process.stdout.write(`kstate cluster ready: API ${cluster.apiUrl} (${cluster.nodes.length} nodes); kubeconfig ${kc}\n`)
+  process.stdout.write(`kstate cluster ready: API ${cluster.apiUrl} (${cluster.nodeNames.length} nodes); kubeconfig ${kc}\n`)
+  if (ui) process.stdout.write(`kstate ui: ${ui.url}\n`)
+}
+
+async function startUi(kubeconfig: string, port: number, log: ReturnType<typeof rootLogger>) {
+  const [{ startUiServer }, { loadClientConfig }] = await Promise.all([import('../../ui/server.js'), import('../../cluster/kubeconfig.js')])
+  return startUiServer({ port, client: loadClientConfig(kubeconfig), log: log.child('ui') })
 }

@@ -3,7 +3,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createActor } from 'xstate'
 import { podRequests } from '../../../actors/scheduler/resources.js'
-import { backoffDuration, lookup, nodeVerdicts, schedulerMachine, tableEntries, tableKeys, type SchedulerCommand, type SchedulerConfig, type SchedulerContext, type Table } from '../../../actors/scheduler/scheduler.js'
+import type { NodeInfo } from '../../../actors/scheduler/framework.js'
+import { backoffDuration, buildNodeInfos, lookup, nodeVerdicts, schedulerMachine, tableEntries, tableKeys, type SchedulerCommand, type SchedulerConfig, type SchedulerContext, type Table } from '../../../actors/scheduler/scheduler.js'
 import { VirtualClock } from '../../../runtime/clock/virtual-clock.js'
 import { node, pod } from './builders.js'
 
@@ -449,6 +450,9 @@ test('invariants over random runs: usage matches the pods counted, no node overc
       }
       const kept = Object.fromEntries(tableEntries(ctx.usage).map(([k, u]) => [k, { pods: u.pods, cpu: u.requested.milliCpu, mem: u.requested.memory }]))
       assert.equal(kept, Object.fromEntries(usage), `seed ${seed} step ${step}: usage`)
+      // The NodeInfos kept in context are what the nodes and their usage make.
+      const infoView = (i: NodeInfo) => [i.name, i.node, i.podCount, i.requested, i.nonZeroRequested, i.allocatable]
+      assert.equal(ctx.nodeInfos.map(infoView), buildNodeInfos(ctx).map(infoView), `seed ${seed} step ${step}: node infos`)
       for (const [name, u] of usage) {
         assert.ok(u.pods <= 8 && u.cpu <= 2000 && u.mem <= 4 * 1024 ** 3, `seed ${seed} step ${step}: ${name} overcommitted ${JSON.stringify(u)}`)
       }

@@ -3,6 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createActor } from 'xstate'
 import { DEFAULT_NODE_LIFECYCLE_FLAGS, nodeLifecycleFlags, nodeLifecycleMachine } from '../../../../actors/controllers/node-lifecycle/controller.js'
+import { tableSize } from '../../../../actors/lib/sharded-table.js'
 import { VirtualClock } from '../../../../runtime/clock/virtual-clock.js'
 import { Sim, T0 } from './sim.js'
 
@@ -33,12 +34,33 @@ test('one monitor timer for the whole controller, whatever the number of nodes',
   const s = new Sim()
   for (const n of names('n', 50)) s.addNode(n, { lease: false, ready: 'True' })
   s.advance(0) // spawns the 50 machines
-  assert.equal(s.actor.getSnapshot().context.unspawned, {})
+  assert.is(tableSize(s.actor.getSnapshot().context.unspawned), 0)
   assert.is(Object.keys(s.actor.getSnapshot().children).length, 50)
   // 1 monitor timer; nodes have none (leases are off here).
   assert.is(s.clock.pending, 1)
   s.advance(12_000)
   assert.is(s.actor.getSnapshot().context.passes, 2)
+})
+
+test('healthy nodes sleep: only a node whose grace runs out gets monitor ticks, until its Unknown is written', () => {
+  const s = new Sim()
+  const ns = zoneOf(s, 'a', 20)
+  s.advance(60_000)
+  assert.is(s.actor.getSnapshot().context.passes, 12)
+  assert.equal([...s.ticks.values()].reduce((a, b) => a + b, 0), 0, 'no tick reached a Ready node that renews its lease')
+  s.silence(ns[0])
+  s.advance(60_000)
+  assert.is(s.ready(ns[0]), 'Unknown')
+  assert.equal([...s.ticks.keys()], [ns[0]])
+  const ticked = s.ticks.get(ns[0])!
+  assert.ok(ticked <= 2, `${ticked} ticks: the one that found it past grace, and none once Unknown is written`)
+  s.advance(60_000)
+  assert.is(s.ticks.get(ns[0]), ticked)
+  // Back: Ready again, and asleep again.
+  s.revive(ns[0])
+  s.advance(60_000)
+  assert.is(s.ready(ns[0]), 'True')
+  assert.is(s.ticks.get(ns[0]), ticked)
 })
 
 test('Normal zone: 10 silent nodes out of 30 are tainted one every 10 s (0.1/s), not at once', () => {

@@ -5,7 +5,7 @@
  * status on demand, and a log of every appended event with its cause.
  */
 import type { Node, NodeCondition, Taint } from 'kubernetes-types/core/v1.js'
-import { createActor } from 'xstate'
+import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate'
 import { nodeLifecycleMachine, type NodeLifecycleCommand, type NodeLifecycleFlags } from '../../../../actors/controllers/node-lifecycle/controller.js'
 import { rfc3339 } from '../../../../actors/controllers/node-lifecycle/node.js'
 import { VirtualClock } from '../../../../runtime/clock/virtual-clock.js'
@@ -58,12 +58,19 @@ export class Sim {
   latencyMs = 10
   /** Return true to make the api-server refuse the command (the host then reports COMMAND_FAILED). */
   fail: (cmd: NodeLifecycleCommand) => boolean = () => false
+  /** MONITOR_TICK events each node machine received. */
+  readonly ticks = new Map<string, number>()
   private rev = 0
   private leaseTimers = new Map<string, unknown>()
 
   constructor(flags: Partial<NodeLifecycleFlags> = {}, start = T0) {
     this.clock = new VirtualClock(start)
-    this.actor = createActor(nodeLifecycleMachine, { clock: this.clock, input: { flags, now: start } })
+    const inspect = (e: InspectionEvent) => {
+      if (e.type !== '@xstate.event' || e.event.type !== 'MONITOR_TICK') return
+      const id = (e.actorRef as AnyActorRef).id.replace(/^node-controller\//, '')
+      this.ticks.set(id, (this.ticks.get(id) ?? 0) + 1)
+    }
+    this.actor = createActor(nodeLifecycleMachine, { clock: this.clock, input: { flags, now: start }, inspect })
     this.actor.on('*', (cmd) => {
       this.commands.push({ at: this.clock.now(), cmd })
       this.clock.setTimeout(() => this.execute(cmd), this.latencyMs)

@@ -2,7 +2,8 @@ import type { Taint, Toleration } from 'kubernetes-types/core/v1.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { success, unschedulable } from '../../../../actors/scheduler/framework.js'
-import { findUntoleratedTaint, taintToleration, toleratesTaint } from '../../../../actors/scheduler/plugins/taint-toleration.js'
+import { findUntoleratedTaint, toleratesTaint } from '../../../../actors/lib/tolerations.js'
+import { taintToleration } from '../../../../actors/scheduler/plugins/taint-toleration.js'
 import { info, node, pod } from '../builders.js'
 
 const T = (key: string, effect: string, value?: string): Taint => ({ key, effect, ...(value !== undefined ? { value } : {}) })

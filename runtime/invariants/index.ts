@@ -1,0 +1,11 @@
+/** Invariant checkers over a log history and observations of a cluster: pure, incremental, usable at the end too. */
+export * from './violation.js'
+export * from './acknowledged-writes.js'
+export * from './bound-once.js'
+export * from './one-node.js'
+export * from './convergence.js'
+export * from './resource-versions.js'
+export * from './projections-agree.js'
+export * from './log-hash.js'
+export * from './object-set-hash.js'
+export * from './suite.js'

@@ -1,0 +1,205 @@
+import { Packr } from 'msgpackr'
+import { SCHEMA_VERSIONS, type Resource } from '../../events/index.js'
+import { ClusterStore } from './cluster-store.js'
+
+/**
+ * The bytes of a projection snapshot. Bump SNAPSHOT_FORMAT whenever the layout below or what a
+ * reducer makes of an event changes: a snapshot of another format (or of other event schema
+ * versions) is skipped and the log replayed, never misread.
+ *
+ * Layout: a sequence of frames `[u32 length, big-endian][u8 kind][msgpack]`. The first is the
+ * header; then batches of `[key, object]` pairs per resource and of `[subject, rev]` pairs.
+ * msgpack records (`useRecords`) are fine here, unlike in the log: every frame carries its own
+ * record definitions, and a snapshot is a cache that can always be rebuilt from the log. They make
+ * a 150,000-pod snapshot half the size and decode six times faster than plain maps.
+ */
+export const SNAPSHOT_FORMAT = 1
+
+export interface SnapshotHeader {
+  format: number
+  /** The log revision the snapshot is the state at. */
+  rev: number
+  /** Event schema versions the reducers understood when the snapshot was taken. */
+  schemaVersions: Record<string, number>
+  /** Each resource store's own revision (the last event applied to that resource). */
+  revs: Record<Resource, number>
+  counts: Record<Resource | 'subjects', number>
+}
+
+const FrameKind = { header: 0, pods: 1, nodes: 2, replicasets: 3, subjects: 4 } as const
+type FrameKind = (typeof FrameKind)[keyof typeof FrameKind]
+const RESOURCE_KINDS: readonly [Resource, FrameKind][] = [
+  ['pods', FrameKind.pods],
+  ['nodes', FrameKind.nodes],
+  ['replicasets', FrameKind.replicasets],
+]
+
+const packr = new Packr({ useRecords: true, mapsAsObjects: true, moreTypes: false })
+
+/** Objects per frame: one frame's encoding is the longest the event loop is held (a few ms). */
+const BATCH = 250
+
+/** What a snapshot holds, referenced rather than copied: reducers never mutate, so the objects stay as they were at `header.rev`. */
+export interface SnapshotCapture {
+  header: SnapshotHeader
+  entries: Record<Resource, [string, unknown][]>
+  subjects: [string, number][]
+}
+
+/**
+ * Takes the projection's state at its current revision, synchronously (so no event can fall in
+ * between): O(objects) pointer copies, no serialization.
+ */
+export function captureSnapshot(store: ClusterStore): SnapshotCapture {
+  const entries = {} as Record<Resource, [string, unknown][]>
+  for (const [r] of RESOURCE_KINDS) {
+    const rs = store.resource(r) as { keys(): IterableIterator<string>; get(k: string): unknown }
+    const list: [string, unknown][] = []
+    for (const k of rs.keys()) list.push([k, rs.get(k)])
+    entries[r] = list
+  }
+  const subjects = [...store.subjectRevisions()]
+  return {
+    header: {
+      format: SNAPSHOT_FORMAT,
+      rev: store.rev,
+      schemaVersions: { ...SCHEMA_VERSIONS },
+      revs: { pods: store.pods.rev, nodes: store.nodes.rev, replicasets: store.replicasets.rev },
+      counts: { pods: entries.pods.length, nodes: entries.nodes.length, replicasets: entries.replicasets.length, subjects: subjects.length },
+    },
+    entries,
+    subjects,
+  }
+}
+
+function frame(kind: FrameKind, value: unknown): Uint8Array {
+  const body = packr.pack(value)
+  const out = new Uint8Array(5 + body.length)
+  new DataView(out.buffer).setUint32(0, body.length + 1)
+  out[4] = kind
+  out.set(body, 5)
+  return out
+}
+
+/** The snapshot's frames, one batch at a time: the caller yields to the event loop between them. */
+export function* encodeSnapshot(c: SnapshotCapture): Generator<Uint8Array> {
+  yield frame(FrameKind.header, c.header)
+  for (const [r, kind] of RESOURCE_KINDS) {
+    const list = c.entries[r]
+    for (let i = 0; i < list.length; i += BATCH) yield frame(kind, list.slice(i, i + BATCH))
+  }
+  for (let i = 0; i < c.subjects.length; i += BATCH * 4) yield frame(FrameKind.subjects, c.subjects.slice(i, i + BATCH * 4))
+}
+
+export const SnapshotErrorCode = {
+  Truncated: 'SNAPSHOT_TRUNCATED',
+  Corrupt: 'SNAPSHOT_CORRUPT',
+  Incompatible: 'SNAPSHOT_INCOMPATIBLE',
+} as const
+export type SnapshotErrorCode = (typeof SnapshotErrorCode)[keyof typeof SnapshotErrorCode]
+
+/** A snapshot that cannot be used: the caller skips it and takes an older one or replays the log. */
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError'
+  constructor(
+    readonly code: SnapshotErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+export const isSnapshotError = (e: unknown): e is SnapshotError => e instanceof SnapshotError
+
+/** Why a snapshot taken under `header` cannot seed a projection with today's reducers, or undefined when it can. */
+export function incompatibility(header: Pick<SnapshotHeader, 'format' | 'schemaVersions'>): string | undefined {
+  if (header.format !== SNAPSHOT_FORMAT) return `snapshot format ${header.format}, this build reads ${SNAPSHOT_FORMAT}`
+  const mine = SCHEMA_VERSIONS as Record<string, number>
+  const theirs = header.schemaVersions ?? {}
+  for (const t of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
+    if (mine[t] !== theirs[t]) return `event ${t} schema version ${theirs[t] ?? 'absent'} in the snapshot, ${mine[t] ?? 'absent'} in this build`
+  }
+  return undefined
+}
+
+/**
+ * Rebuilds a projection from a snapshot's bytes (the frames concatenated). With `only`, the other
+ * resources' frames are skipped undecoded (a watch needs one resource). Throws SnapshotError.
+ */
+export function decodeSnapshot(bytes: Uint8Array, o: { only?: Resource; into?: ClusterStore } = {}): { header: SnapshotHeader; store: ClusterStore } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let header: SnapshotHeader | undefined
+  const only = o.only
+  // Decoded into a scratch store first: a snapshot found corrupt halfway must leave `into` untouched.
+  const store = new ClusterStore()
+  const seen = { pods: 0, nodes: 0, replicasets: 0, subjects: 0 }
+  let at = 0
+  while (at < bytes.length) {
+    if (at + 5 > bytes.length) throw new SnapshotError(SnapshotErrorCode.Truncated, `frame header cut at byte ${at}`)
+    const len = view.getUint32(at)
+    const kind = bytes[at + 4] as FrameKind
+    const end = at + 4 + len
+    if (len < 1 || end > bytes.length) throw new SnapshotError(SnapshotErrorCode.Truncated, `frame at byte ${at} runs past the end`)
+    const body = bytes.subarray(at + 5, end)
+    at = end
+    if (kind === FrameKind.header) {
+      header = unpack(body) as SnapshotHeader
+      const why = incompatibility(header)
+      if (why) throw new SnapshotError(SnapshotErrorCode.Incompatible, why)
+      continue
+    }
+    if (!header) throw new SnapshotError(SnapshotErrorCode.Corrupt, 'first frame is not the header')
+    if (kind === FrameKind.subjects) {
+      if (only !== undefined) {
+        seen.subjects = header.counts.subjects
+        continue
+      }
+      const list = unpack(body) as [string, number][]
+      for (const [s, rev] of list) store.restoreSubjectRev(s, rev)
+      seen.subjects += list.length
+      continue
+    }
+    const r = RESOURCE_KINDS.find(([, k]) => k === kind)?.[0]
+    if (!r) throw new SnapshotError(SnapshotErrorCode.Corrupt, `unknown frame kind ${kind}`)
+    if (only !== undefined && r !== only) {
+      seen[r] = header.counts[r]
+      continue
+    }
+    const list = unpack(body) as [string, never][]
+    const rs = store.resource(r)
+    for (const [key, obj] of list) rs.set(key, obj, { rev: header.revs[r] })
+    seen[r] += list.length
+  }
+  if (!header) throw new SnapshotError(SnapshotErrorCode.Truncated, 'no header frame')
+  for (const k of Object.keys(seen) as (keyof typeof seen)[]) {
+    if (seen[k] !== header.counts[k]) throw new SnapshotError(SnapshotErrorCode.Truncated, `${k}: ${seen[k]} of ${header.counts[k]} entries`)
+  }
+  for (const [r] of RESOURCE_KINDS) store.resource(r).rev = header.revs[r]
+  store.rev = header.rev
+  if (o.into) {
+    moveInto(store, o.into)
+    return { header, store: o.into }
+  }
+  return { header, store }
+}
+
+/** Moves a decoded projection into an empty store that others already hold a reference to. */
+function moveInto(from: ClusterStore, to: ClusterStore): void {
+  if (to.rev !== 0) throw new Error('a snapshot is loaded into an empty store only')
+  for (const [r] of RESOURCE_KINDS) {
+    const src = from.resource(r)
+    const dst = to.resource(r)
+    for (const k of src.keys()) dst.set(k, src.get(k) as never, { rev: src.rev })
+    dst.rev = src.rev
+  }
+  for (const [s, rev] of from.subjectRevisions()) to.restoreSubjectRev(s, rev)
+  to.rev = from.rev
+}
+
+function unpack(body: Uint8Array): unknown {
+  try {
+    return packr.unpack(body)
+  } catch (cause) {
+    throw new SnapshotError(SnapshotErrorCode.Corrupt, `undecodable frame: ${(cause as Error).message}`, { cause })
+  }
+}

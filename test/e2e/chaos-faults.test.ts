@@ -1,0 +1,145 @@
+/**
+ * Faults on a live cluster of OS processes (`kstate up --processes`, 2 nodes, short node-lifecycle
+ * timings): each injected from the CLI, listed by `kstate chaos ls`, recorded in the log, and
+ * cleared. Kills are real SIGKILLs of the node's process and its pods' processes.
+ */
+import { execFileSync } from 'node:child_process'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { readCredentials, readEndpoints } from '../../runtime/cluster/data-dir.js'
+import { connectChaos } from '../../runtime/chaos/client.js'
+import { isChaosError } from '../../runtime/chaos/errors.js'
+import { kstate, removeDir, startCluster, until, type Cluster } from './cluster.js'
+
+let c: Cluster
+const FAST = ['--node-monitor-period', '1s', '--node-monitor-grace-period', '4s', '--default-unreachable-toleration-seconds', '3', '--default-not-ready-toleration-seconds', '3', '--node-lease-duration-seconds', '4', '--node-status-update-frequency', '1s']
+
+const chaos = (...args: string[]) => kstate(['chaos', ...args, '--data-dir', c.dir], { timeoutMs: 60_000 })
+const pgrep = (pattern: string): number[] => {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}
+type NodeJson = { status: { conditions: { type: string; status: string }[] } }
+const readyOf = async (name: string) => (JSON.parse((await c.run(['get', 'node', name, '-o', 'json'])).stdout) as NodeJson).status.conditions.find((x) => x.type === 'Ready')?.status
+const phaseOf = async (pod: string) => JSON.parse((await c.run(['get', 'pod', pod, '-o', 'json'])).stdout).status?.phase as string | undefined
+const events = async () => (await c.run(['events', '-o', 'json'])).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rev: number; type: string; object: string; by: string })
+const pinned = (name: string, node: string, seconds: number) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  nodeName: ${node}\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: s\n    image: busybox\n    command: ["sleep", "${seconds}"]\n`
+
+test.before(async () => {
+  try {
+    c = await startCluster({ nodes: 2, args: ['--processes', ...FAST] })
+    await until(async () => ((await c.run(['get', 'nodes'])).stdout.match(/\bReady\b/g) ?? []).length === 2, 60_000, '2 Ready nodes')
+  } catch (e) {
+    console.error('before failed:', e)
+    throw e
+  }
+})
+test.after(async () => {
+  await c?.stop()
+  // Children of the supervisor live in their own process groups: anything left is ended by pid.
+  if (c) for (const pid of pgrep(c.dir)) process.kill(pid, 'SIGKILL')
+  if (c) removeDir(c.dir)
+})
+
+test('a partition is listed, recorded as FaultInjected/FaultCleared, and healed', async () => {
+  const none = await chaos('ls')
+  assert.is(none.code, 0, none.stderr)
+  assert.match(none.stderr, 'No faults in effect')
+  const r = await chaos('partition', 'node-2', '--from', 'control-plane')
+  assert.is(r.code, 0, r.stderr)
+  const id = /^fault\/(partition-[0-9a-f]+) injected$/m.exec(r.stdout)?.[1]
+  assert.ok(id, r.stdout)
+  const ls = await chaos('ls')
+  assert.match(ls.stdout, /^ID\s+FAULT\s+AGE\s+ENDS IN$/m)
+  assert.match(ls.stdout, new RegExp(`^${id}\\s+partition node-2 --from control-plane\\s+\\d+s\\s+<none>$`, 'm'))
+  const healed = await chaos('heal')
+  assert.is(healed.stdout, `fault/${id} cleared\n`)
+  const log = (await events()).filter((e) => e.object === `fault/${id}`)
+  assert.equal(log.map((e) => e.type), ['FaultInjected', 'FaultCleared'])
+  assert.is(log[0].by, 'admin')
+  // Readers that do not know faults ignore them: the cluster's objects are as before.
+  assert.is((await c.run(['get', 'nodes'])).code, 0)
+})
+
+test('kill node: the node process and its pods are SIGKILLed; clearing the fault restarts it', async () => {
+  assert.is((await c.run(['apply', '-f', '-'], { input: pinned('chaos-victim', 'node-2', 7201) })).code, 0)
+  await until(async () => (await phaseOf('chaos-victim')) === 'Running', 30_000, 'the pod Running on node-2')
+  const nodePids = pgrep(`node --name node-2 --data-dir ${c.dir}`)
+  assert.is(nodePids.length, 1)
+  assert.is(pgrep('^sleep 7201$').length, 1)
+  const r = await chaos('kill', 'node', 'node-2')
+  assert.is(r.code, 0, r.stderr)
+  const id = /fault\/(kill-node-[0-9a-f]+) injected/.exec(r.stdout)![1]
+  // When the command returns the processes are gone.
+  assert.equal(pgrep(`node --name node-2 --data-dir ${c.dir}`), [])
+  assert.equal(pgrep('^sleep 7201$'), [])
+  assert.match((await chaos('kill', 'node', 'node-2')).stderr, 'node-2 is already killed')
+  await until(async () => (await readyOf('node-2')) === 'Unknown', 20_000, 'node-2 Unknown')
+  assert.is((await chaos('clear', id)).code, 0)
+  const again = pgrep(`node --name node-2 --data-dir ${c.dir}`)
+  assert.is(again.length, 1)
+  assert.is.not(again[0], nodePids[0])
+  await until(async () => (await readyOf('node-2')) === 'True', 30_000, 'node-2 Ready again')
+  await c.run(['delete', 'pod', 'chaos-victim', '--now'])
+})
+
+test('pause kubelet/node-1: its input waits (the pod does not start); resume delivers it', async () => {
+  assert.is((await chaos('pause', 'kubelet/node-1')).code, 0)
+  assert.is((await c.run(['apply', '-f', '-'], { input: pinned('chaos-paused', 'node-1', 7202) })).code, 0)
+  await new Promise((r) => setTimeout(r, 3_000))
+  assert.equal(pgrep('^sleep 7202$'), [], 'not started while paused')
+  assert.is.not(await phaseOf('chaos-paused'), 'Running')
+  const r = await chaos('resume', 'kubelet/node-1')
+  assert.is(r.code, 0, r.stderr)
+  await until(async () => (await phaseOf('chaos-paused')) === 'Running', 20_000, 'the pod Running after resume')
+  assert.match((await chaos('pause', 'scheduler')).stderr, /scheduler takes no input over the bus; pausable actors: api-server, node-controller, kubelet\/<node>/)
+  await c.run(['delete', 'pod', 'chaos-paused', '--now'])
+})
+
+test('skew-clock -30s: the node\'s Lease looks stale, it goes Unknown; cleared, it is Ready again', async () => {
+  // A negative offset comes after `--`, past the options.
+  const r = await kstate(['chaos', 'skew-clock', '--data-dir', c.dir, 'node-1', '--', '-30s'])
+  assert.is(r.code, 0, r.stderr)
+  const id = /fault\/(skew-clock-[0-9a-f]+)/.exec(r.stdout)![1]
+  await until(async () => (await readyOf('node-1')) === 'Unknown', 20_000, 'node-1 Unknown')
+  await chaos('clear', id)
+  await until(async () => (await readyOf('node-1')) === 'True', 20_000, 'node-1 Ready')
+})
+
+test('restart nats: the cluster answers again and the outage is in the log', async () => {
+  const r = await chaos('restart', 'nats', '--down', '500ms')
+  assert.is(r.code, 0, r.stderr)
+  const id = /fault\/(restart-nats-[0-9a-f]+)/.exec(r.stdout)![1]
+  await until(async () => (await events()).some((e) => e.object === `fault/${id}` && e.type === 'FaultCleared'), 30_000, 'FaultCleared of the restart')
+  await until(async () => (await readyOf('node-1')) === 'True' && (await readyOf('node-2')) === 'True', 30_000, 'both nodes Ready')
+})
+
+test('chaos control is the admin\'s: a wrong token is refused, node credentials cannot reach it', async () => {
+  const creds = readCredentials(c.dir)
+  const url = readEndpoints(c.dir).natsUrl
+  const wrong = await connectChaos({ nats: { url, user: 'control-plane', pass: creds.controlPlanePassword }, adminToken: 'not-the-token' })
+  try {
+    await wrong.inject({ kind: 'pause', actor: 'api-server' })
+    assert.unreachable('injected with a wrong token')
+  } catch (e) {
+    assert.ok(isChaosError(e, 'CHAOS_UNAUTHORIZED'), (e as Error).message)
+  } finally {
+    await wrong.close()
+  }
+  const asNode = await connectChaos({ nats: { url, user: 'node', pass: creds.nodePassword }, adminToken: creds.adminToken }, 'node', 3_000)
+  try {
+    await asNode.inject({ kind: 'pause', actor: 'api-server' })
+    assert.unreachable('a node user reached chaos control')
+  } catch (e) {
+    assert.ok(isChaosError(e, 'CHAOS_UNREACHABLE'), (e as Error).message)
+  } finally {
+    await asNode.close()
+  }
+  assert.match((await chaos('ls')).stderr, 'No faults in effect')
+})
+
+test.run()
