@@ -195,8 +195,8 @@ program
   .description('write the event log to a self-describing, checksummed file (header, msgpack frames, SHA-256)')
   .requiredOption('-o, --output <file>', 'the file to write')
   .option('--until <rev|time>', 'last revision (or RFC 3339 time) to include (default: the newest)')
-  .option('--data-dir <dir>', 'read the log from this cluster\'s store instead of its API (a stopped cluster too)')
-  .option('--nats-url <url>', 'read the log from this NATS (with credentials) instead of the API')
+  .option('--data-dir <dir>', 'read the log from this cluster\'s store (a stopped cluster too) instead of its API (default: the API of the kubeconfig)')
+  .option('--nats-url <url>', 'read the log from this NATS (with credentials) instead of the API (default: the API of the kubeconfig)')
   .addOption(kubeconfigOption())
   .action(async (o) => (await import('./commands/export.js')).exportCommand(o))
 

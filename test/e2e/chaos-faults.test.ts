@@ -24,7 +24,11 @@ const pgrep = (pattern: string): number[] => {
 }
 type NodeJson = { status: { conditions: { type: string; status: string }[] } }
 const readyOf = async (name: string) => (JSON.parse((await c.run(['get', 'node', name, '-o', 'json'])).stdout) as NodeJson).status.conditions.find((x) => x.type === 'Ready')?.status
-const phaseOf = async (pod: string) => JSON.parse((await c.run(['get', 'pod', pod, '-o', 'json'])).stdout).status?.phase as string | undefined
+async function phaseOf(pod: string): Promise<string | undefined> {
+  const r = await c.run(['get', 'pod', pod, '-o', 'json'])
+  if (r.code !== 0) throw new Error(r.stderr.trim())
+  return JSON.parse(r.stdout).status?.phase
+}
 const events = async () => (await c.run(['events', '-o', 'json'])).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rev: number; type: string; object: string; by: string })
 const pinned = (name: string, node: string, seconds: number) =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  nodeName: ${node}\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: s\n    image: busybox\n    command: ["sleep", "${seconds}"]\n`
@@ -100,14 +104,21 @@ test('pause kubelet/node-1: its input waits (the pod does not start); resume del
   await c.run(['delete', 'pod', 'chaos-paused', '--now'])
 })
 
-test('skew-clock -30s: the node\'s Lease looks stale, it goes Unknown; cleared, it is Ready again', async () => {
-  // A negative offset comes after `--`, past the options.
-  const r = await kstate(['chaos', 'skew-clock', '--data-dir', c.dir, 'node-1', '--', '-30s'])
+test('skew-clock +30s: the node\'s heartbeats run 30 s ahead', async () => {
+  const r = await chaos('skew-clock', 'node-1', '+30s')
   assert.is(r.code, 0, r.stderr)
   const id = /fault\/(skew-clock-[0-9a-f]+)/.exec(r.stdout)![1]
-  await until(async () => (await readyOf('node-1')) === 'Unknown', 20_000, 'node-1 Unknown')
-  await chaos('clear', id)
-  await until(async () => (await readyOf('node-1')) === 'True', 20_000, 'node-1 Ready')
+  const ahead = async () => {
+    const n = JSON.parse((await c.run(['get', 'node', 'node-1', '-o', 'json'])).stdout) as { status: { conditions: { type: string; lastHeartbeatTime: string }[] } }
+    return Date.parse(n.status.conditions.find((x) => x.type === 'Ready')!.lastHeartbeatTime) - Date.now()
+  }
+  await until(async () => (await ahead()) > 20_000, 20_000, 'node-1 heartbeats 30 s ahead')
+  assert.is((await chaos('clear', id)).code, 0)
+  // The kubelet's clock never runs backwards: it is not behind after the fault is cleared.
+  assert.not.ok((await chaos('ls')).stdout.includes(id))
+  // A negative offset comes after `--`, past the options.
+  const back = await kstate(['chaos', 'skew-clock', '--data-dir', c.dir, '--for', '1s', 'node-1', '--', '-30s'])
+  assert.match(back.stdout, /fault\/skew-clock-[0-9a-f]+ injected/)
 })
 
 test('restart nats: the cluster answers again and the outage is in the log', async () => {

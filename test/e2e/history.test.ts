@@ -25,7 +25,6 @@ interface Row {
   at: string
 }
 
-
 async function events(...args: string[]): Promise<Row[]> {
   const r = await c.run(['events', '-o', 'json', ...args])
   assert.is(r.code, 0, r.stderr)
