@@ -106,7 +106,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     adminToken: o.adminToken,
     podLogs: (pod, opts, sink, signal) => fetchPodLogs(nc, pod, opts, sink, signal),
     events: (opts, write, signal) => streamEvents(js, opts, write, signal),
-    history: liveHistory(js, jsm, store),
+    history: liveHistory(js, jsm, store, o.flags?.nodeLifecycle ? { nodeLifecycle: { ...o.flags.nodeLifecycle } as Record<string, number> } : undefined),
     changesSince: (resource, afterRev, emit, signal, started) => changesSince(js, resource, afterRev, emit, signal, started),
     tls: o.tls,
     inspect: inspectRoutes({ nc, store, scheduler: () => schedulerHost }),

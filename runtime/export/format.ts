@@ -55,6 +55,16 @@ export interface ExportHeader {
   until?: number
   /** Where the events were read from (an API URL, never with credentials). */
   source?: string
+  /**
+   * The flags of the control plane that recorded the log (node lifecycle timings in ms), when the
+   * export came from it: `kstate replay --verify` re-runs the controllers with the same ones.
+   */
+  flags?: RecordedFlags
+}
+
+/** Controller flags as a control plane reports them with its log. */
+export interface RecordedFlags {
+  nodeLifecycle?: Record<string, number>
 }
 
 export const ExportErrorCode = {
@@ -133,7 +143,7 @@ export class ExportTally {
     this.events++
   }
 
-  header(o: { createdAt: string; createdBy: string; until?: number; source?: string }): ExportHeader {
+  header(o: { createdAt: string; createdBy: string; until?: number; source?: string; flags?: RecordedFlags }): ExportHeader {
     return {
       format: EXPORT_FORMAT,
       formatVersion: EXPORT_FORMAT_VERSION,
@@ -147,6 +157,7 @@ export class ExportTally {
       lastRev: this.lastRev,
       ...(o.until !== undefined ? { until: o.until } : {}),
       ...(o.source ? { source: o.source } : {}),
+      ...(o.flags ? { flags: o.flags } : {}),
     }
   }
 }

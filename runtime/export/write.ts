@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs'
 import { decodeEvent } from '../../events/index.js'
 import type { RawRecord } from '../replay/log-reader.js'
-import { encodeFrame, encodeHeader, END_MARKER, ExportTally, type ExportHeader } from './format.js'
+import { encodeFrame, encodeHeader, END_MARKER, ExportTally, type ExportHeader, type RecordedFlags } from './format.js'
 
 export type { RawRecord }
 
@@ -26,7 +26,7 @@ function close(out: WriteStream): Promise<void> {
 export async function writeExportFile(
   path: string,
   records: AsyncIterable<RawRecord>,
-  meta: { createdBy: string; until?: number; source?: string; now?: () => number },
+  meta: { createdBy: string; until?: number; source?: string; flags?: RecordedFlags; now?: () => number },
   onRecord?: (rev: number) => void,
 ): Promise<ExportHeader> {
   const body = `${path}.partial-frames`
@@ -45,7 +45,7 @@ export async function writeExportFile(
       onRecord?.(r.rev)
     }
     await close(frames)
-    const header = tally.header({ createdAt: new Date((meta.now ?? Date.now)()).toISOString(), createdBy: meta.createdBy, until: meta.until, source: meta.source })
+    const header = tally.header({ createdAt: new Date((meta.now ?? Date.now)()).toISOString(), createdBy: meta.createdBy, until: meta.until, source: meta.source, flags: meta.flags })
     const hash = createHash('sha256')
     const out = createWriteStream(partial, { mode: 0o600 })
     const put = async (chunk: Buffer) => {

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Status } from 'kubernetes-types/meta/v1.js'
 import { ApiError, failureStatus, invalidStatus, isLogEventType } from '../../events/index.js'
 import type { EventFilter } from '../cluster/events-feed.js'
-import { END_MARKER, encodeFrame } from '../export/format.js'
+import { END_MARKER, encodeFrame, type RecordedFlags } from '../export/format.js'
 import type { ClusterStore } from '../projections/cluster-store.js'
 import { LogHistory } from '../replay/history.js'
 import { rawLog } from '../replay/log-reader.js'
@@ -20,11 +20,13 @@ export interface GatewayHistory {
   waitForHead(rev: number, timeoutMs: number): Promise<boolean>
   /** The log itself, for exports. */
   js: import('@nats-io/jetstream').JetStreamClient
+  /** The flags of the control plane writing this log, sent with exports (`x-kstate-flags`). */
+  flags?: RecordedFlags
 }
 
 /** The history of a live control plane: its projection is the head, waited for as it catches up. */
-export function liveHistory(js: import('@nats-io/jetstream').JetStreamClient, jsm: import('@nats-io/jetstream').JetStreamManager, store: ClusterStore): GatewayHistory {
-  return { history: new LogHistory({ js, jsm, head: () => store.rev, current: store }), waitForHead: (rev, ms) => store.waitFor(rev, ms), js }
+export function liveHistory(js: import('@nats-io/jetstream').JetStreamClient, jsm: import('@nats-io/jetstream').JetStreamManager, store: ClusterStore, flags?: RecordedFlags): GatewayHistory {
+  return { history: new LogHistory({ js, jsm, head: () => store.rev, current: store }), waitForHead: (rev, ms) => store.waitFor(rev, ms), js, flags }
 }
 
 /** How long a read at a revision not yet applied waits for it (kube-apiserver's watch cache: 3 s). */
@@ -183,6 +185,7 @@ export async function handleHistoryRoute(path: string, q: URLSearchParams, req: 
         'content-type': 'application/vnd.kstate.log-frames',
         'x-kstate-first-revision': String(Math.max(since, await history.firstRev())),
         'x-kstate-until-revision': String(until),
+        ...(h!.flags ? { 'x-kstate-flags': JSON.stringify(h!.flags) } : {}),
         'transfer-encoding': 'chunked',
       })
       for await (const r of rawLog(h!.js, { fromRev: since, toRev: until })) {

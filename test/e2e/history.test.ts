@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { kstate, removeDir, startCluster, startProc, type Cluster, type Proc } from './cluster.js'
+import { readExportHeader } from '../../runtime/export/format.js'
 import { WEB_RS as RS } from './manifests.js'
 
 let c: Cluster
@@ -144,6 +145,10 @@ test('export → import → replay: the same objects, served read-only to kstate
   assert.ok(m, exp.stdout)
   const last = Number(m[2])
   assert.ok(statSync(file).size > 0)
+  // The header carries the recording control plane's flags, so `replay --verify` uses the same timings.
+  const header = await readExportHeader(file)
+  assert.is(header.flags?.nodeLifecycle?.nodeMonitorGracePeriodMs, 40_000)
+  assert.is(header.flags?.nodeLifecycle?.nodeMonitorPeriodMs, 5_000)
   const imported = join(work, 'imported')
   const imp = await kstate(['import', file, '--data-dir', imported])
   assert.is(imp.code, 0, imp.stderr)

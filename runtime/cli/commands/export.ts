@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
-import { readFrameStream } from '../../export/format.js'
+import { readFrameStream, type RecordedFlags } from '../../export/format.js'
 import type { RawRecord } from '../../export/write.js'
 import { call, callJson } from '../http.js'
 import { progressBar } from '../progress.js'
@@ -8,6 +8,17 @@ import { clientConfig, type ClientOptions } from './client.js'
 import { resolvePoint } from './get.js'
 
 const CREATED_BY = 'kstate/0.1.0'
+
+/** The recording control plane's flags, as the API sends them with the log; ignored when unreadable. */
+function parseFlagsHeader(value: string | string[] | undefined): RecordedFlags | undefined {
+  if (typeof value !== 'string') return undefined
+  try {
+    const f = JSON.parse(value) as RecordedFlags
+    return typeof f === 'object' && f !== null ? f : undefined
+  } catch {
+    return undefined
+  }
+}
 
 async function* fromApi(res: IncomingMessage): AsyncGenerator<RawRecord> {
   for await (const f of readFrameStream(res)) yield { rev: f.rev, subject: f.subject, data: f.data }
@@ -50,8 +61,9 @@ export async function exportCommand(o: ClientOptions & { output: string; until?:
     }
     const first = Number(res.headers['x-kstate-first-revision'] ?? 1)
     const last = Number(res.headers['x-kstate-until-revision'] ?? 0)
+    const flags = parseFlagsHeader(res.headers['x-kstate-flags'])
     const bar = progressBar('exporting', last - first + 1)
-    header = await writeExportFile(o.output, fromApi(res), { createdBy: CREATED_BY, until, source: cfg.server }, (rev) => bar.update(rev - first + 1))
+    header = await writeExportFile(o.output, fromApi(res), { createdBy: CREATED_BY, until, source: cfg.server, flags }, (rev) => bar.update(rev - first + 1))
     bar.stop()
   }
   const size = statSync(o.output).size
