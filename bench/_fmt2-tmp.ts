@@ -26,6 +26,7 @@ if (mode === 'gen') {
 const frames = (JSON.parse(readFileSync(`/tmp/f-${mode}-${B}.json`, 'utf8')) as string[]).map((s) => Buffer.from(s, 'base64'))
 const u = new Unpackr(opts(mode === 'seq'))
 const keep: unknown[] = []
-const t = performance.now(); let n = 0
+const c0 = process.cpuUsage(); const t = performance.now(); let n = 0
 for (const f of frames) { const v = u.unpack(f) as unknown[]; keep.push(v); n += v.length }
-console.log(mode, B, 'cold decode', Math.round(performance.now() - t), n)
+const c = process.cpuUsage(c0)
+console.log(mode, B, 'cold decode', Math.round(performance.now() - t), 'ms wall', Math.round((c.user + c.system) / 1000), 'ms cpu', n)

@@ -116,7 +116,6 @@ const failureCounts = podCounts((p) => {
 const logStart = sim.api.log.length
 const simStart = clock.now()
 const wallStart = performance.now()
-;(globalThis as any).__att = 0; (globalThis as any).__proc = 0; (globalThis as any).__fail = 0; (globalThis as any).__cycles = 0
 // CPU time too: on a shared machine the wall time says as much about the neighbours as about the run.
 const cpuStart = process.cpuUsage()
 for (const n of zoneNodes) sim.nodes.silence(n)
@@ -141,7 +140,6 @@ failureCounts.stop()
 if (process.stderr.isTTY) process.stderr.write('\n')
 const simSeconds = (clock.now() - simStart) / 1000
 const wallSeconds = (performance.now() - wallStart) / 1000
-console.log('DEBUG', JSON.stringify({ att: (globalThis as any).__att, proc: (globalThis as any).__proc, fail: (globalThis as any).__fail, cycles: (globalThis as any).__cycles }))
 const cpu = process.cpuUsage(cpuStart)
 const cpuSeconds = (cpu.user + cpu.system) / 1e6
 

@@ -16,7 +16,13 @@
  *   answers with an `InspectionActorReply` (context, value, machine definition); others stay silent.
  * - `kstate.inspect-control.set`: request `InspectionSetRequest` switches publishing of one actor
  *   or every actor under a prefix (also those created later); every process answers an
- *   `InspectionSetReply` (many responders, as list).
+ *   `InspectionSetReply` (many responders, as list). An actor system whose actors are all `off`
+ *   has no XState inspection observer at all (`--inspect off` costs nothing); while off, an
+ *   actor's `lastEvent` is not tracked.
+ *
+ * Messages per actor, in order: `created` once (its first state), then per macrostep `event`,
+ * its `action`s and one `snapshot` (also when the state stayed: `from` equals `value`), and
+ * `stopped` after a final snapshot. `sampled:N` publishes every Nth macrostep whole.
  *
  * Over HTTP (the gateway, for the CLI and `kstate ui`, which hold only the kubeconfig), JSON:
  * - `GET /kstate/v1/actors` → `ActorList` (every process's actors, sorted by id).
@@ -89,8 +95,11 @@ export type InspectionMessage =
    * `api-server`, `driver`, …).
    */
   | (Base & { kind: 'event'; event: string; source?: string })
-  /** The snapshot after a macrostep: `from → value` on `event` (`from` equal to `value` when it stayed). */
-  | (Base & { kind: 'snapshot'; event: string; from?: StateValueData; value: StateValueData; status: 'active' | 'done' | 'error' | 'stopped'; context?: unknown })
+  /**
+   * The snapshot after a macrostep: `from → value` on `event` (`from` equal to `value` when it
+   * stayed); `source` is that event's source, as in its `event` message.
+   */
+  | (Base & { kind: 'snapshot'; event: string; source?: string; from?: StateValueData; value: StateValueData; status: 'active' | 'done' | 'error' | 'stopped'; context?: unknown })
   /** An action executed: its name (`markPodsNotReady`), or `emit BindPod`, `raise CHECK`, `cancel spawn`, `sendTo …`. */
   | (Base & { kind: 'action'; action: string })
   /** The actor stopped. */

@@ -1,4 +1,4 @@
-import type { Node, Pod } from 'kubernetes-types/core/v1.js'
+import type { Node, Pod, Taint } from 'kubernetes-types/core/v1.js'
 import { nodeAllocatable, podNonZeroRequests, podRequests, zero, type Allocatable, type Resources } from './resources.js'
 
 /**
@@ -28,6 +28,15 @@ export const MAX_NODE_SCORE = 100
 export interface NodeInfo {
   readonly name: string
   readonly node: Node
+  /**
+   * What filters read of the Node, read once when the info is made (a Node object is immutable):
+   * an attempt visits hundreds of nodes, and reaching into each one's spec, labels and conditions
+   * cost more than the filters' logic.
+   */
+  readonly ready: string | undefined
+  readonly unschedulable: boolean
+  readonly labels: Readonly<Record<string, string>>
+  readonly taints: readonly Taint[]
   readonly allocatable: Allocatable
   /** Number of pods counted on the node. */
   podCount: number
@@ -61,6 +70,10 @@ export function newNodeInfo(node: Node, usage: NodeUsage = emptyUsage): NodeInfo
   return {
     name: node.metadata?.name ?? '',
     node,
+    ready: node.status?.conditions?.find((c) => c.type === 'Ready')?.status,
+    unschedulable: node.spec?.unschedulable === true,
+    labels: node.metadata?.labels ?? {},
+    taints: node.spec?.taints ?? [],
     allocatable: nodeAllocatable(node),
     podCount: usage.pods,
     requested: usage.requested,

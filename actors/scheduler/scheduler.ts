@@ -630,7 +630,6 @@ const priority = (pod: Pod | undefined) => pod?.spec?.priority ?? 0
 
 /** One scheduling cycle: every active pod, highest priority first, against one snapshot in which each placement counts for the next. */
 function scheduleActive(d: Draft, profile: Profile): void {
-  const g = globalThis as any; g.__cycles = (g.__cycles ?? 0) + 1
   const nodes = new CycleNodes(d.ctx.nodeInfos)
   const queue = [...d.ctx.active].sort((a, b) => priority(d.get('pods', b)?.pod) - priority(d.get('pods', a)?.pod))
   d.list('active').length = 0
@@ -642,7 +641,6 @@ function scheduleActive(d: Draft, profile: Profile): void {
     const attempt = ++d.ctx.attempts
     const result = schedulePod(profile, pod, nodes, d.ctx.nextStartNodeIndex % Math.max(1, nodes.length), numFeasibleNodesToFind(nodes.length))
     d.ctx.nextStartNodeIndex = nodes.length === 0 ? 0 : (d.ctx.nextStartNodeIndex + result.processed) % nodes.length
-    const g = globalThis as any; g.__att = (g.__att ?? 0) + 1; g.__proc = (g.__proc ?? 0) + result.processed; if (!result.nodeName) g.__fail = (g.__fail ?? 0) + 1
     const namespace = pod.metadata?.namespace ?? 'default'
     const name = pod.metadata?.name ?? ''
     const uid = pod.metadata?.uid

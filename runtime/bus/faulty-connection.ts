@@ -2,7 +2,7 @@ import type { Msg, MsgCallback, NatsConnection, Payload, PublishOptions, Request
 import { TimeoutError } from '@nats-io/transport-node'
 import { CHAOS_SYNC_SUBJECT, CHAOS_TABLE_SUBJECT, decode, type FaultTableMessage } from '../../events/index.js'
 import { realClock, type Clock } from '../clock/clock.js'
-import { decide, partitioned, type Verdict } from './decide.js'
+import { decide, partitioned, PASS, type Verdict } from './decide.js'
 import { FaultTable } from './fault-table.js'
 import { isExempt, isStreamSubject, receiverOf, senderOf } from './peers.js'
 
@@ -93,7 +93,7 @@ export function faultyConnection(nc: NatsConnection, process: string, o: FaultyB
   const wait = (ms: number) => new Promise<void>((r) => clock.setTimeout(() => r(), ms))
 
   const outVerdict = (subject: string): Verdict => {
-    if (table.faults.length === 0 || isExempt(subject)) return { drop: false, copies: 0, delayMs: 0 }
+    if (table.faults.length === 0 || isExempt(subject)) return PASS
     const stream = isStreamSubject(subject)
     // A stream write's peer is whoever reads it: one process only for a Lease (the node controller).
     const peer = stream && !subject.startsWith('$KV.') ? undefined : receiverOf(subject)
@@ -113,14 +113,14 @@ export function faultyConnection(nc: NatsConnection, process: string, o: FaultyB
     return (err, msg) => {
       if (err || (table.faults.length === 0 && lane.empty) || isExempt(msg.subject)) return cb(err, msg)
       const stream = isStreamSubject(msg.subject)
-      const v = decide(table.faults, { process, subject: msg.subject, peer: senderOf(msg.subject, process), direction: 'in', faultPoint: stream }, random)
+      const peer = senderOf(msg.subject, process)
+      const v = decide(table.faults, { process, subject: msg.subject, peer, direction: 'in', faultPoint: stream }, random)
       if (v.drop && !stream) return
       const deliver = () => {
         cb(null, msg)
         if (v.copies > 0 && !stream) cb(null, msg)
       }
       const delayMs = v.delayMs + (v.drop && !v.partitioned ? STREAM_REDELIVERY_MS : 0)
-      const peer = senderOf(msg.subject, process)
       const blocked = () =>
         (v.pausedBy !== undefined && isPaused(table.faults, v.pausedBy)) || (v.partitioned === true && peer !== undefined && partitioned(table.faults, peer, process))
       lane.push(clock.now() + delayMs, blocked, deliver)
@@ -138,10 +138,12 @@ export function faultyConnection(nc: NatsConnection, process: string, o: FaultyB
   }
 
   const request = async (subject: string, payload?: Payload, opts?: RequestOptions): Promise<Msg> => {
+    if (table.faults.length === 0) return nc.request(subject, payload, opts)
     const v = outVerdict(subject)
-    if ((!v.drop && v.delayMs === 0 && v.copies === 0 && !replyCut(subject))) return nc.request(subject, payload, opts)
+    const lost = v.drop || replyCut(subject)
+    if (!lost && v.delayMs === 0 && v.copies === 0) return nc.request(subject, payload, opts)
     const timeout = opts?.timeout ?? DEFAULT_REQUEST_TIMEOUT_MS
-    if (v.drop || replyCut(subject)) {
+    if (lost) {
       // Lost on the way there or back: the caller sees what a lost message looks like, a timeout.
       await wait(timeout)
       throw new TimeoutError()
@@ -161,9 +163,11 @@ export function faultyConnection(nc: NatsConnection, process: string, o: FaultyB
     opts?.callback ? nc.subscribe(subject, { ...opts, callback: wrapCallback(opts.callback) }) : nc.subscribe(subject, opts)
 
   // The table: pushed on every change, asked for once connected and after every reconnect.
-  nc.subscribe(CHAOS_TABLE_SUBJECT, { callback: (err, m) => {
+  nc.subscribe(CHAOS_TABLE_SUBJECT, {
+    callback: (err, m) => {
       if (!err) applyTable(m.data)
-    } })
+    },
+  })
   const applyTable = (data: Uint8Array) => {
     try {
       table.set(decode<FaultTableMessage>(data))

@@ -43,6 +43,8 @@ export interface ChaosControllerOptions {
   log: Logger
   /** How often the table is re-sent (processes that missed a change, a restarted nats-server). */
   resendMs?: number
+  /** Where FaultInjected/FaultCleared go (default: the log, through `nc`); tests pass a list. */
+  recorder?: Pick<FaultRecorder, 'injected' | 'cleared' | 'stop'>
 }
 
 const ANSWER_FIRST_MS = 200
@@ -59,7 +61,7 @@ export class ChaosController {
   private readonly timers = new Map<string, unknown>()
   private version = Date.now() // a restarted controller's tables are newer than a dead one's
   private readonly subs: Subscription[] = []
-  private readonly recorder: FaultRecorder
+  private readonly recorder: Pick<FaultRecorder, 'injected' | 'cleared' | 'stop'>
   private readonly clock: Clock
   private resend?: NodeJS.Timeout
   /** Fault ids by the request that injected them (retries of a request whose answer was lost). */
@@ -67,7 +69,7 @@ export class ChaosController {
 
   constructor(private readonly o: ChaosControllerOptions) {
     this.clock = o.clock ?? realClock
-    this.recorder = new FaultRecorder(() => jetstream(o.nc), o.log)
+    this.recorder = o.recorder ?? new FaultRecorder(() => jetstream(o.nc), o.log)
   }
 
   start(): void {
@@ -147,8 +149,10 @@ export class ChaosController {
         () => this.clear(id, 'nats-server restarted'),
         (e) => this.o.log.error('restarting nats-server failed', { error: (e as Error).message }),
       )
+      this.broadcast()
       return id
-    } else this.broadcast()
+    }
+    this.broadcast()
     if (until !== undefined) this.timers.set(id, this.clock.setTimeout(() => void this.clear(id, forMs !== undefined ? 'duration elapsed' : 'restart-after elapsed').catch(() => {}), until - now))
     return id
   }

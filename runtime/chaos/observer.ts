@@ -19,6 +19,7 @@ export class ScenarioObserver {
   private readonly open = new Set<string>()
   private readonly seen = new Map<string, { injected?: number; cleared?: number }>()
   lastFaultEnd?: number
+  firstFaultBegan?: number
   /** Time of the last event that changed a ReplicaSet or one of its pods: when the workload took its current shape. */
   lastWorkloadChange = 0
   private readonly workloadPods = new Set<string>()
@@ -52,6 +53,7 @@ export class ScenarioObserver {
   private began(id: string, at: number): void {
     if (this.open.has(id) || !this.mine.has(id)) return
     this.open.add(id)
+    this.firstFaultBegan ??= at
     this.suite.faultBegan(at)
   }
 

@@ -10,6 +10,8 @@ export interface ScenarioReport {
   writes: { attempted: number; acknowledged: number; failed: number; lost: number }
   /** From the last fault's clearing to every ReplicaSet converged; undefined if it never did. */
   convergedAfterMs?: number
+  /** From the first fault's injection to the workload's last change (its converged shape): how long recovery took. */
+  recoveredAfterMs?: number
   lastRev: number
   invariants: { name: string; checked: string; violations: number }[]
   /** One line per violation. */
@@ -24,7 +26,7 @@ export function formatReport(r: ScenarioReport): string {
   const figures = [
     `scenario ${r.scenario}: ${r.passed ? 'PASSED' : 'FAILED'} in ${(r.durationMs / 1000).toFixed(1)} s, ${r.faults.length} faults (${r.faults.join(', ')}), log at rev ${r.lastRev}`,
     `writes: ${r.writes.acknowledged} acknowledged, ${r.writes.lost} lost, ${r.writes.failed} failed (not acknowledged) of ${r.writes.attempted}`,
-    `convergence: ${r.convergedAfterMs !== undefined ? `${(r.convergedAfterMs / 1000).toFixed(1)} s after the last fault cleared` : 'not reached'}`,
+    `convergence: ${r.convergedAfterMs !== undefined ? `${(r.convergedAfterMs / 1000).toFixed(1)} s after the last fault cleared, ${((r.recoveredAfterMs ?? 0) / 1000).toFixed(1)} s after the first fault` : 'not reached'}`,
   ]
   return [table, '', ...figures, ...(r.violations.length ? ['', ...r.violations] : [])].join('\n')
 }

@@ -78,6 +78,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
   const injected: string[] = []
   let writes: WriteStats = { attempted: 0, acknowledged: 0, failed: 0 }
   let convergedAfterMs: number | undefined
+  let recoveredAfterMs: number | undefined
   const projectionChecks: string[] = []
   let writer: ReturnType<typeof startWrites> | undefined
   try {
@@ -130,6 +131,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
         // Measured in the log's time (what made the workload whole), not when this reader saw it.
         const end = observer.lastFaultEnd ?? t0
         convergedAfterMs = Math.max(0, observer.lastWorkloadChange - end)
+        recoveredAfterMs = Math.max(0, observer.lastWorkloadChange - (observer.firstFaultBegan ?? end))
         break
       }
       if (now > deadline) break
@@ -163,6 +165,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     faults: injected,
     writes: { ...writes, lost },
     convergedAfterMs,
+    recoveredAfterMs,
     lastRev: observer.store.rev,
     invariants: [
       { name: INVARIANTS.acknowledgedWrites, checked: `${observer.suite.acks.acks} acknowledged writes`, violations: lost },

@@ -66,7 +66,9 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     onMalformed: (rev, subject, e) => log.warn('malformed log frame skipped', { rev, subject, error: e.message }),
   })
   await tail.caughtUp
-  const inspecting = startInspection({ nc, process: `node/${o.name}`, clock: o.clock ?? realClock, mode: o.inspect, log })
+  // The node's clock (skewable by fault injection) stamps its inspection messages too.
+  const clock = o.clock ?? nodeClock(realClock, nc, o.name)
+  const inspecting = startInspection({ nc, process: `node/${o.name}`, clock, mode: o.inspect, log })
   const kubelet = await startKubelet({
     inspection: inspecting.inspection,
     nodeName: o.name,
@@ -74,7 +76,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     pods: store.pods,
     nodes: store.nodes,
     nc,
-    clock: o.clock ?? nodeClock(realClock, nc, o.name),
+    clock,
     dataDir: o.dataDir,
     apiHost,
     apiPort,

@@ -47,7 +47,7 @@ export function followFormatter(opts: { all?: boolean; withId?: boolean } = {}):
         const from = formatValue(m.from ?? m.value)
         const to = formatValue(m.value)
         if (from === to && m.status === 'active' && !opts.all) return undefined
-        const source = sources.get(m.id)
+        const source = m.source ?? sources.get(m.id)
         const status = m.status !== 'active' ? ` [${m.status}]` : ''
         return `${t} ${who}${from} → ${to} on ${m.event}${source ? ` (${source})` : ''}${status}`
       }

@@ -48,8 +48,12 @@ interface Entry {
   mode: InspectionMode
   /** Events seen, for sampling. */
   n: number
-  /** Whether the current macrostep is published. */
-  publishing: boolean
+  /**
+   * Events announced but not yet processed, oldest first: XState reports an event when it is
+   * sent, and a child may send to its parent while the parent is still in the step its own
+   * event started, so a snapshot belongs to the oldest entry of its event type, not the latest.
+   */
+  queue: { type: string; source?: string; publishing: boolean }[]
   /** The value after the last snapshot seen while published: the next snapshot's `from`. */
   value?: StateValueData
   /** Announced (`created` sent, or seen running when the observer was attached). */
@@ -101,6 +105,9 @@ const machineName = (ref: AnyActorRef): string => {
   return typeof ref.src === 'string' ? ref.src : (id ?? 'actor')
 }
 
+/** Events an actor may have announced and not yet processed before the oldest is dropped (a stopped actor receives but never steps). */
+const MAX_QUEUED = 64
+
 const parentOf = (ref: AnyActorRef) => (ref as { _parent?: AnyActorRef })._parent
 const statusOf = (ref: AnyActorRef) => (ref.getSnapshot() as { status?: InspectedActor['status'] } | undefined)?.status
 const valueOf = (ref: AnyActorRef) => (ref.getSnapshot() as { value?: StateValueData } | undefined)?.value
@@ -141,7 +148,7 @@ export class Inspection {
     const parentRef = parentOf(ref)
     const parent = parentRef ? this.entry(parentRef, root) : undefined
     const id = !parent ? root.id : ref.id.startsWith(`${parent.id}/`) ? ref.id : `${parent.id}/${ref.id}`
-    e = { id, ref, machine: machineName(ref), ...(parent ? { parent: parent.id } : {}), since: this.deps.clock.now(), mode: this.modeFor(id), n: 0, publishing: false, created: false }
+    e = { id, ref, machine: machineName(ref), ...(parent ? { parent: parent.id } : {}), since: this.deps.clock.now(), mode: this.modeFor(id), n: 0, queue: [], created: false }
     this.entries.set(ref, e)
     return e
   }
@@ -200,25 +207,32 @@ export class Inspection {
           if (type === 'xstate.init') return this.announce(e, at)
           const mode = e.mode
           if (mode.kind === 'off') return
-          e.publishing = mode.kind === 'on' || e.n++ % mode.every === 0
-          if (!e.publishing) return
+          const publishing = mode.kind === 'on' || e.n++ % mode.every === 0
+          if (e.queue.length >= MAX_QUEUED) e.queue.shift()
+          if (!publishing) return void e.queue.push({ type, publishing })
           const src = ev.sourceRef as AnyActorRef | undefined
           const source = src === undefined ? (typeof source0 === 'string' ? source0 : source0(ev.event as EventObject)) : src === ref ? 'clock' : (this.entries.get(src)?.id ?? src.id)
+          e.queue.push({ type, ...(source ? { source } : {}), publishing })
           sink({ kind: 'event', id: e.id, at, event: type, ...(source ? { source } : {}) })
           return
         }
         case '@xstate.action':
-          if (e.publishing && e.mode.kind !== 'off') sink({ kind: 'action', id: e.id, at: clock.now(), action: actionName(ev.action) })
+          // Actions run within the step of the oldest event not yet processed.
+          if (e.mode.kind !== 'off' && e.queue[0]?.publishing) sink({ kind: 'action', id: e.id, at: clock.now(), action: actionName(ev.action) })
           return
         case '@xstate.snapshot': {
           const snap = ev.snapshot as { status: 'active' | 'done' | 'error' | 'stopped'; value?: StateValueData }
           const done = snap.status !== 'active'
           if (e.mode.kind === 'off') return
+          const type = (ev.event as EventObject).type
+          let step = e.queue.shift()
+          while (step && step.type !== type) step = e.queue.shift()
           const from = e.value
           e.value = snap.value
           if (!e.created) this.announce(e, clock.now())
-          else if (e.publishing || done) {
-            sink({ kind: 'snapshot', id: e.id, at: clock.now(), event: (ev.event as EventObject).type, ...(from !== undefined ? { from } : {}), value: snap.value ?? '', status: snap.status })
+          else if (step?.publishing || done) {
+            const source = step?.source
+            sink({ kind: 'snapshot', id: e.id, at: clock.now(), event: type, ...(source ? { source } : {}), ...(from !== undefined ? { from } : {}), value: snap.value ?? '', status: snap.status })
           }
           if (done) sink({ kind: 'stopped', id: e.id, at: clock.now() })
           return
@@ -325,7 +339,7 @@ export class Inspection {
       }
       e.mode = req.mode
       e.n = 0
-      e.publishing = false
+      e.queue = []
       changed.push(e.id)
     }
     for (const root of this.roots.values()) this.observe(root)

@@ -10,8 +10,8 @@ export const objectStoreKey = (namespace: string | undefined, name: string) => (
 /** What the store keeps per log subject: parsed once, so applying an event allocates no key. */
 interface SubjectEntry {
   rev: number
-  /** Undefined for subjects that name no object (e.g. fault records). */
-  resource: Resource | undefined
+  /** Undefined for subjects that name no object (e.g. fault records); null until parsed (restored from a snapshot). */
+  resource: Resource | undefined | null
   key: string
 }
 
@@ -51,13 +51,14 @@ export class ClusterStore {
 
   /** Sets a subject's last revision when a snapshot is loaded into an empty store. */
   restoreSubjectRev(subject: string, rev: number): void {
-    this.subjects.set(subject, subjectEntry(subject, rev))
+    // Parsed when an event next arrives on it: a snapshot restores 150,000 subjects, few see an event soon.
+    this.subjects.set(subject, { rev, resource: null, key: '' })
   }
 
   apply(rec: Recorded<LogEvent>): void {
     if (rec.rev <= this.rev) return // redelivery: already applied
     let ref = this.subjects.get(rec.subject)
-    if (ref) ref.rev = rec.rev
+    if (ref && ref.resource !== null) ref.rev = rec.rev
     else this.subjects.set(rec.subject, (ref = subjectEntry(rec.subject, rec.rev)))
     this.rev = rec.rev
     if (ref.resource) {

@@ -8,7 +8,8 @@ import { ClusterStore } from './cluster-store.js'
  * versions) is skipped and the log replayed, never misread.
  *
  * Layout: a sequence of frames `[u32 length, big-endian][u8 kind][msgpack]`. The first is the
- * header; then batches of `[key, object]` pairs per resource and of `[subject, rev]` pairs.
+ * header; then batches of `[key, object]` pairs per resource, and the subjects' revisions as two
+ * columns `[names[], revs[]]`.
  * msgpack records (`useRecords`) are fine here, unlike in the log: every frame carries its own
  * record definitions, and a snapshot is a cache that can always be rebuilt from the log. They make
  * a 150,000-pod snapshot half the size and decode six times faster than plain maps.
@@ -88,7 +89,11 @@ export function* encodeSnapshot(c: SnapshotCapture): Generator<Uint8Array> {
     const list = c.entries[r]
     for (let i = 0; i < list.length; i += BATCH) yield frame(kind, list.slice(i, i + BATCH))
   }
-  for (let i = 0; i < c.subjects.length; i += BATCH * 4) yield frame(FrameKind.subjects, c.subjects.slice(i, i + BATCH * 4))
+  // Subjects as two columns (names, revisions): 150,000 pairs would be 150,000 more arrays to decode.
+  for (let i = 0; i < c.subjects.length; i += BATCH * 8) {
+    const part = c.subjects.slice(i, i + BATCH * 8)
+    yield frame(FrameKind.subjects, [part.map(([s]) => s), part.map(([, r]) => r)])
+  }
 }
 
 export const SnapshotErrorCode = {
@@ -124,14 +129,17 @@ export function incompatibility(header: Pick<SnapshotHeader, 'format' | 'schemaV
 
 /**
  * Rebuilds a projection from a snapshot's bytes (the frames concatenated). With `only`, the other
- * resources' frames are skipped undecoded (a watch needs one resource). Throws SnapshotError.
+ * resources' frames are skipped undecoded (a watch needs one resource). With `into`, the objects
+ * go into that (empty) store, which others may already hold. Every frame is decoded and the
+ * counts checked before anything is stored: a snapshot found bad halfway leaves `into` untouched.
+ * Throws SnapshotError.
  */
 export function decodeSnapshot(bytes: Uint8Array, o: { only?: Resource; into?: ClusterStore } = {}): { header: SnapshotHeader; store: ClusterStore } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  let header: SnapshotHeader | undefined
   const only = o.only
-  // Decoded into a scratch store first: a snapshot found corrupt halfway must leave `into` untouched.
-  const store = new ClusterStore()
+  let header: SnapshotHeader | undefined
+  const decoded: Record<Resource, [string, never][][]> = { pods: [], nodes: [], replicasets: [] }
+  const subjects: [string[], number[]][] = []
   const seen = { pods: 0, nodes: 0, replicasets: 0, subjects: 0 }
   let at = 0
   while (at < bytes.length) {
@@ -154,9 +162,10 @@ export function decodeSnapshot(bytes: Uint8Array, o: { only?: Resource; into?: C
         seen.subjects = header.counts.subjects
         continue
       }
-      const list = unpack(body) as [string, number][]
-      for (const [s, rev] of list) store.restoreSubjectRev(s, rev)
-      seen.subjects += list.length
+      const cols = unpack(body) as [string[], number[]]
+      if (!Array.isArray(cols?.[0]) || !Array.isArray(cols[1]) || cols[0].length !== cols[1].length) throw new SnapshotError(SnapshotErrorCode.Corrupt, 'malformed subjects frame')
+      subjects.push(cols)
+      seen.subjects += cols[0].length
       continue
     }
     const r = RESOURCE_KINDS.find(([, k]) => k === kind)?.[0]
@@ -166,34 +175,25 @@ export function decodeSnapshot(bytes: Uint8Array, o: { only?: Resource; into?: C
       continue
     }
     const list = unpack(body) as [string, never][]
-    const rs = store.resource(r)
-    for (const [key, obj] of list) rs.set(key, obj, { rev: header.revs[r] })
+    if (!Array.isArray(list)) throw new SnapshotError(SnapshotErrorCode.Corrupt, `malformed ${r} frame`)
+    decoded[r].push(list)
     seen[r] += list.length
   }
   if (!header) throw new SnapshotError(SnapshotErrorCode.Truncated, 'no header frame')
   for (const k of Object.keys(seen) as (keyof typeof seen)[]) {
     if (seen[k] !== header.counts[k]) throw new SnapshotError(SnapshotErrorCode.Truncated, `${k}: ${seen[k]} of ${header.counts[k]} entries`)
   }
-  for (const [r] of RESOURCE_KINDS) store.resource(r).rev = header.revs[r]
-  store.rev = header.rev
-  if (o.into) {
-    moveInto(store, o.into)
-    return { header, store: o.into }
-  }
-  return { header, store }
-}
-
-/** Moves a decoded projection into an empty store that others already hold a reference to. */
-function moveInto(from: ClusterStore, to: ClusterStore): void {
-  if (to.rev !== 0) throw new Error('a snapshot is loaded into an empty store only')
+  const store = o.into ?? new ClusterStore()
+  if (store.rev !== 0) throw new Error('a snapshot is loaded into an empty store only')
   for (const [r] of RESOURCE_KINDS) {
-    const src = from.resource(r)
-    const dst = to.resource(r)
-    for (const k of src.keys()) dst.set(k, src.get(k) as never, { rev: src.rev })
-    dst.rev = src.rev
+    const rs = store.resource(r)
+    const change = { rev: header.revs[r] }
+    for (const list of decoded[r]) for (const [key, obj] of list) rs.set(key, obj, change)
+    rs.rev = header.revs[r]
   }
-  for (const [s, rev] of from.subjectRevisions()) to.restoreSubjectRev(s, rev)
-  to.rev = from.rev
+  for (const [names, revs] of subjects) for (let i = 0; i < names.length; i++) store.restoreSubjectRev(names[i], revs[i])
+  store.rev = header.rev
+  return { header, store }
 }
 
 function unpack(body: Uint8Array): unknown {

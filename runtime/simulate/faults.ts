@@ -47,6 +47,15 @@ export const CONTROL_PROCESSES = ['scheduler', 'node-controller', 'taint-evictio
 /** The simulated kubelets share one view of the log. */
 export const KUBELETS = 'kubelets'
 
+/** What each process watches (an informer per resource), as the hosts subscribe. */
+export const WATCHES: Readonly<Record<(typeof CONTROL_PROCESSES)[number] | typeof KUBELETS, readonly Resource[]>> = {
+  scheduler: ['pods', 'nodes'],
+  'node-controller': ['pods', 'nodes'],
+  'taint-eviction-controller': ['pods', 'nodes'],
+  'replicaset-controller': ['pods', 'replicasets'],
+  [KUBELETS]: ['pods', 'nodes'],
+}
+
 export interface ScheduleOptions {
   /** Mean faults per simulated hour. */
   ratePerHour: number
@@ -57,7 +66,6 @@ export interface ScheduleOptions {
   nodes: readonly string[]
 }
 
-const ALL: Resource[] = ['pods', 'nodes', 'replicasets']
 const s = 1_000
 const min = 60_000
 
@@ -103,8 +111,11 @@ function drawFault(rng: Rng, kind: SimFaultKind, nodes: readonly string[]): SimF
     case 'reorder':
       return { kind, endpoint: endpoint(), windowMs: rng.int(1, 50) * 100 }
     case 'watch-lag': {
-      const partial = rng.chance(0.5)
-      return { kind, process: rng.pick([...CONTROL_PROCESSES, KUBELETS]), resources: partial ? [rng.pick(ALL)] : ALL, lagMs: rng.int(1, 60) * s }
+      const process = rng.pick(Object.keys(WATCHES) as (keyof typeof WATCHES)[])
+      const watched = WATCHES[process]
+      // Partial: one of the resources the process watches lags, the other is current.
+      const resources = rng.chance(0.5) ? [rng.pick(watched)] : [...watched]
+      return { kind, process, resources, lagMs: rng.int(1, 60) * s }
     }
   }
 }
@@ -143,6 +154,6 @@ export function describeFault(f: SimFault): string {
     case 'reorder':
       return `${f.kind} ${f.endpoint} ${f.windowMs}ms`
     case 'watch-lag':
-      return `${f.kind} ${f.process} ${f.resources.length === ALL.length ? 'all' : f.resources.join(',')} ${f.lagMs / 1000}s`
+      return `${f.kind} ${f.process} ${f.resources.join(',')} ${f.lagMs / 1000}s`
   }
 }

@@ -96,7 +96,7 @@ export class ProcessView {
   readonly pods = new ResourceStore<Pod>()
   readonly nodes = new ResourceStore<Node>()
   readonly replicasets = new ResourceStore<ReplicaSet>()
-  private readonly feeds: Record<Resource, Feed>
+  private readonly feeds: Partial<Record<Resource, Feed>> = {}
   private readonly subs: Subscription[] = []
 
   constructor(
@@ -106,6 +106,8 @@ export class ProcessView {
     hooks: ViewHooks = {},
     /** Hash every delivered object (one digest per object, cached across views). */
     hashing = true,
+    /** The resources the process watches (an informer each); the others stay empty. */
+    readonly resources: readonly Resource[] = RESOURCES,
   ) {
     const make = (resource: Resource): Feed => {
       const store = this.store(resource)
@@ -123,10 +125,10 @@ export class ProcessView {
       })
       return feed
     }
-    this.feeds = { pods: make('pods'), nodes: make('nodes'), replicasets: make('replicasets') }
-    for (const r of RESOURCES) {
+    for (const r of resources) {
+      const feed = (this.feeds[r] = make(r))
       const src = source.resource(r) as ResourceStore<object>
-      this.subs.push(src.changes$.subscribe((c) => this.feeds[r].push(c)))
+      this.subs.push(src.changes$.subscribe((c) => feed.push(c)))
     }
   }
 
@@ -137,18 +139,19 @@ export class ProcessView {
   /** The watch of `resources` lags `ms` behind the log (0: it catches up at once). */
   setLag(resources: readonly Resource[], ms: number): void {
     for (const r of resources) {
-      this.feeds[r].lagMs = ms
-      if (ms === 0) this.feeds[r].catchUp()
+      const f = this.feeds[r]
+      if (!f) continue
+      f.lagMs = ms
+      if (ms === 0) f.catchUp()
     }
   }
 
   /** Cut off: nothing is delivered until `resume` (counted, like the network's isolation). */
   pause(): void {
-    for (const r of RESOURCES) this.feeds[r].paused++
+    for (const f of Object.values(this.feeds)) f.paused++
   }
   resume(): void {
-    for (const r of RESOURCES) {
-      const f = this.feeds[r]
+    for (const f of Object.values(this.feeds)) {
       f.paused = Math.max(0, f.paused - 1)
       if (f.paused === 0) f.catchUp()
     }
@@ -156,11 +159,12 @@ export class ProcessView {
 
   /** Changes delivered to the view but not yet to its process. */
   get backlog(): number {
-    return RESOURCES.reduce((n, r) => n + this.feeds[r].backlog, 0)
+    return Object.values(this.feeds).reduce((n, f) => n + f.backlog, 0)
   }
 
+  /** Hex content hash of one resource as the view holds it (empty when the process does not watch it). */
   hash(resource: Resource): string {
-    return this.feeds[resource].hash.value
+    return this.feeds[resource]?.hash.value ?? ''
   }
 
   stop(): void {

@@ -15,7 +15,7 @@ import { startScheduler } from '../scheduler/host.js'
 import { MemoryApiServer } from '../sim/memory-api.js'
 import { settle } from '../sim/sim-cluster.js'
 import { API_SERVER, apiLink } from './api-link.js'
-import { CONTROL_PROCESSES, faultSchedule, KUBELETS, type ScheduledFault } from './faults.js'
+import { faultSchedule, KUBELETS, WATCHES, type ScheduledFault } from './faults.js'
 import { FaultInjector } from './injector.js'
 import { LeaseBucket } from './lease-bucket.js'
 import { SimKubelets } from './kubelets.js'
@@ -142,13 +142,13 @@ export async function runSimulation(o: SimulationOptions, log: Logger, hooks: { 
   const net = new SimNetwork(clock, Rng.stream(o.seed, 'network'))
   const link = (endpoint: string, user: string): ApiClient => apiLink({ net, clock, api, endpoint, user, onAck: (a) => suite.ack(a) })
   const views = new Map<string, ProcessView>()
-  for (const p of [...CONTROL_PROCESSES, KUBELETS]) {
+  for (const [p, watched] of Object.entries(WATCHES)) {
     views.set(
       p,
       new ProcessView(p, store, clock, {
         change: (process, resource, c) => suite.change(process, resource, c, clock.now()),
         projection: o.compareProjections ? (process, resource, rev, hash) => suite.projection({ process, resource, rev, hash }) : undefined,
-      }, o.compareProjections),
+      }, o.compareProjections, watched),
     )
   }
   const view = (p: string) => views.get(p)!
@@ -206,7 +206,7 @@ export async function runSimulation(o: SimulationOptions, log: Logger, hooks: { 
   // ---- the run
   const checkReplicaSets = () => suite.replicaSets(clock.now(), replicaSetStates(store.replicasets.list(), store.pods.list()))
   const prune = () => {
-    for (const r of resources) suite.projections.prune(Math.min(...[...views.values()].map((v) => v.store(r).rev)), r)
+    for (const r of resources) suite.projections.prune(Math.min(...[...views.values()].filter((v) => v.resources.includes(r)).map((v) => v.store(r).rev)), r)
   }
   let nextCheck = start + o.checkEveryMs
   let quietChecks = 0
@@ -231,17 +231,21 @@ export async function runSimulation(o: SimulationOptions, log: Logger, hooks: { 
       hooks.onProgress?.({ simulatedMs: clock.now() - start, wallMs: performance.now() - wallStart, records: api.log.length, activeFaults: injector.active.size, violations: suite.violations.length })
     }
   }
+  let t0 = performance.now()
   checkReplicaSets()
   suite.finish()
+  console.error('FINISH', Math.round(performance.now() - t0))
 
-  kubelets.stop()
-  rs.stop()
-  te.stop()
-  scheduler.stop()
-  await nlc.stop()
+  const T = (l: string, t: number) => console.error('TEARDOWN', l, Math.round(performance.now() - t))
+  let t = performance.now()
+  kubelets.stop(); T('kubelets', t); t = performance.now()
+  rs.stop(); T('rs', t); t = performance.now()
+  te.stop(); T('te', t); t = performance.now()
+  scheduler.stop(); T('sched', t); t = performance.now()
+  await nlc.stop(); T('nlc', t); t = performance.now()
   for (const v of views.values()) v.stop()
   for (const s of subs) s.unsubscribe()
-  await settle()
+  await settle(); T('rest', t)
 
   const eventCounts: Record<string, number> = {}
   for (const { event } of api.log) eventCounts[event.type] = (eventCounts[event.type] ?? 0) + 1

@@ -15,6 +15,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { failureStatus } from '../../events/status.js'
 import type { ClientConfig } from '../cluster/kubeconfig.js'
+import { ErrorCode, KstateError } from '../errors.js'
 import type { Logger } from '../log.js'
 
 /** kubectl proxy's default port. */
@@ -129,9 +130,11 @@ export function startUiServer(o: UiServerOptions): Promise<UiServer> {
     sendStatus(res, 'NotFound', 'the server could not find the requested resource')
   })
   return new Promise((resolveStart, reject) => {
-    server.once('error', reject)
+    const failed = (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new KstateError(ErrorCode.BadInput, `port ${o.port} on 127.0.0.1 is in use (kubectl proxy's default is 8001 too): pick another with --port, or 0 for a free one`) : e)
+    server.once('error', failed)
     server.listen(o.port, '127.0.0.1', () => {
-      server.off('error', reject)
+      server.off('error', failed)
       const a = server.address()
       const port = typeof a === 'object' && a ? a.port : o.port
       o.log.debug('ui listening', { port })

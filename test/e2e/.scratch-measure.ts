@@ -93,7 +93,7 @@ function armCardWatch(p: Page, node: string, ready: string) {
       requestAnimationFrame(() => resolve(Date.now()))
     })
     mo.observe(document.getElementById('grid-layer'), { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready'] })
-  })`)
+  }); undefined`)
 }
 
 test(`a live change is visible within ${UPDATE_LIMIT_MS} ms`, async () => {

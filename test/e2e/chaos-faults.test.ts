@@ -3,25 +3,17 @@
  * timings): each injected from the CLI, listed by `kstate chaos ls`, recorded in the log, and
  * cleared. Kills are real SIGKILLs of the node's process and its pods' processes.
  */
-import { execFileSync } from 'node:child_process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readCredentials, readEndpoints } from '../../runtime/cluster/data-dir.js'
 import { connectChaos } from '../../runtime/chaos/client.js'
 import { isChaosError } from '../../runtime/chaos/errors.js'
-import { kstate, removeDir, startCluster, until, type Cluster } from './cluster.js'
+import { pgrep, startChaosCluster, stopChaosCluster } from './chaos-cluster.js'
+import { kstate, until, type Cluster } from './cluster.js'
 
 let c: Cluster
-const FAST = ['--node-monitor-period', '1s', '--node-monitor-grace-period', '4s', '--default-unreachable-toleration-seconds', '3', '--default-not-ready-toleration-seconds', '3', '--node-lease-duration-seconds', '4', '--node-status-update-frequency', '1s']
 
 const chaos = (...args: string[]) => kstate(['chaos', ...args, '--data-dir', c.dir], { timeoutMs: 60_000 })
-const pgrep = (pattern: string): number[] => {
-  try {
-    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number)
-  } catch {
-    return []
-  }
-}
 type NodeJson = { status: { conditions: { type: string; status: string }[] } }
 const readyOf = async (name: string) => (JSON.parse((await c.run(['get', 'node', name, '-o', 'json'])).stdout) as NodeJson).status.conditions.find((x) => x.type === 'Ready')?.status
 async function phaseOf(pod: string): Promise<string | undefined> {
@@ -34,20 +26,9 @@ const pinned = (name: string, node: string, seconds: number) =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  nodeName: ${node}\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: s\n    image: busybox\n    command: ["sleep", "${seconds}"]\n`
 
 test.before(async () => {
-  try {
-    c = await startCluster({ nodes: 2, args: ['--processes', ...FAST] })
-    await until(async () => ((await c.run(['get', 'nodes'])).stdout.match(/\bReady\b/g) ?? []).length === 2, 60_000, '2 Ready nodes')
-  } catch (e) {
-    console.error('before failed:', e)
-    throw e
-  }
+  c = await startChaosCluster(2)
 })
-test.after(async () => {
-  await c?.stop()
-  // Children of the supervisor live in their own process groups: anything left is ended by pid.
-  if (c) for (const pid of pgrep(c.dir)) process.kill(pid, 'SIGKILL')
-  if (c) removeDir(c.dir)
-})
+test.after(() => stopChaosCluster(c))
 
 test('a partition is listed, recorded as FaultInjected/FaultCleared, and healed', async () => {
   const none = await chaos('ls')
@@ -61,7 +42,7 @@ test('a partition is listed, recorded as FaultInjected/FaultCleared, and healed'
   assert.match(ls.stdout, /^ID\s+FAULT\s+AGE\s+ENDS IN$/m)
   assert.match(ls.stdout, new RegExp(`^${id}\\s+partition node-2 --from control-plane\\s+\\d+s\\s+<none>$`, 'm'))
   const healed = await chaos('heal')
-  assert.is(healed.stdout, `fault/${id} cleared\n`)
+  assert.is(healed.stdout, `fault/${id} cleared\n`, healed.stderr)
   const log = (await events()).filter((e) => e.object === `fault/${id}`)
   assert.equal(log.map((e) => e.type), ['FaultInjected', 'FaultCleared'])
   assert.is(log[0].by, 'admin')

@@ -21,8 +21,7 @@ export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable'
  */
 export const nodeReady = {
   name: 'NodeReady',
-  filter(pod: Pod, { node }) {
-    const status = readyStatus(node)
+  filter(pod: Pod, { ready: status }) {
     if (status === 'True') return success
     const key = status === 'Unknown' ? TAINT_NODE_UNREACHABLE : TAINT_NODE_NOT_READY
     return tolerationsTolerateTaint(pod.spec?.tolerations, { key, effect: 'NoSchedule' }) ? success : unschedulable('node(s) were not ready')

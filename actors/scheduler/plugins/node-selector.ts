@@ -8,10 +8,12 @@ import { success, unschedulable, type FilterPlugin } from '../framework.js'
  */
 export const nodeSelector = {
   name: 'NodeSelector',
-  filter(pod: Pod, { node }) {
-    const labels = node.metadata?.labels ?? {}
-    const selector = pod.spec?.nodeSelector ?? {}
-    const matches = Object.entries(selector).every(([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === v)
-    return matches ? success : unschedulable("node(s) didn't match Pod's node affinity/selector")
+  filter(pod: Pod, { labels }) {
+    const selector = pod.spec?.nodeSelector
+    if (!selector) return success
+    for (const k in selector) {
+      if (!Object.prototype.hasOwnProperty.call(labels, k) || labels[k] !== selector[k]) return unschedulable("node(s) didn't match Pod's node affinity/selector")
+    }
+    return success
   },
 } satisfies FilterPlugin

@@ -8,8 +8,8 @@ export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable'
 /** NodeUnschedulable: a cordoned node (`spec.unschedulable`) takes only pods that tolerate `node.kubernetes.io/unschedulable:NoSchedule`. */
 export const nodeUnschedulable = {
   name: 'NodeUnschedulable',
-  filter(pod: Pod, { node }) {
-    if (!node.spec?.unschedulable) return success
+  filter(pod: Pod, { unschedulable: cordoned }) {
+    if (!cordoned) return success
     const tolerated = tolerationsTolerateTaint(pod.spec?.tolerations, { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule' })
     return tolerated ? success : unschedulable('node(s) were unschedulable')
   },

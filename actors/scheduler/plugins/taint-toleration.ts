@@ -8,8 +8,9 @@ export const doNotScheduleTaint = (t: Taint): boolean => t.effect === 'NoSchedul
 /** TaintToleration: the pod must tolerate every NoSchedule and NoExecute taint of the node (matcher: `actors/lib/tolerations.ts`). */
 export const taintToleration = {
   name: 'TaintToleration',
-  filter(pod: Pod, { node }) {
-    const taint = findUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, doNotScheduleTaint)
+  filter(pod: Pod, { taints }) {
+    if (taints.length === 0) return success
+    const taint = findUntoleratedTaint(taints, pod.spec?.tolerations, doNotScheduleTaint)
     return taint ? unschedulable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`) : success
   },
 } satisfies FilterPlugin

@@ -15,8 +15,8 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 /** What tests and curious users can read: `window.kstateUi.metrics.firstRenderMs`, the shown revision, … */
 const ui = (window.kstateUi = { metrics: {}, mode: 'live', shownRev: 0, live: undefined, shown: undefined })
 
-async function getJson(path, signal) {
-  const res = await fetch(path, { signal, headers: { accept: 'application/json' } })
+async function getJson(path, signal, response) {
+  const res = await (response ?? fetch(path, { signal, headers: { accept: 'application/json' } }))
   const body = await res.json()
   if (!res.ok) throw Object.assign(new Error(body.message ?? `${path}: HTTP ${res.status}`), { status: res.status })
   return body
@@ -139,7 +139,9 @@ async function startLive() {
   const ac = (liveSession = new AbortController())
   try {
     // The compact list (what the cards show), then the REST watches from its revision.
-    const summary = await getJson(CLUSTER_VIEW_PATH, ac.signal)
+    const prefetched = window.kstatePrefetch
+    window.kstatePrefetch = undefined
+    const summary = await getJson(CLUSTER_VIEW_PATH, ac.signal, prefetched)
     const rv = summary.metadata.resourceVersion
     const view = ClusterView.fromSummary(summary)
     ui.live = view
@@ -331,6 +333,10 @@ function renderActorList() {
 }
 
 $('actor-filter').addEventListener('input', renderActorList)
+$('diagram-fit').addEventListener('click', () => {
+  const fit = $('diagram').classList.toggle('fit')
+  $('diagram-fit').setAttribute('aria-pressed', String(fit))
+})
 $('actor-list').addEventListener('click', (e) => {
   const li = e.target.closest('li[data-actor]')
   if (li) selectActor(li.dataset.actor)
@@ -393,6 +399,9 @@ async function selectActor(id) {
     if (ac.signal.aborted) return
     $('diagram').innerHTML = svg
     if (info?.value !== undefined) highlight(info.value, false)
+    // At full size the active leaf may be out of view: bring it in.
+    const leaves = [...$('diagram').querySelectorAll('[data-state-id].current')].filter((el) => !el.querySelector('[data-state-id]') && !el.classList.contains('compound') && !el.classList.contains('parallel'))
+    leaves.at(-1)?.scrollIntoView({ block: 'center', inline: 'center' })
     await follow(
       inspectFollowPath(id),
       (m) => {

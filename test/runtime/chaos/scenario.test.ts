@@ -45,6 +45,7 @@ test('the verdict table: one line per invariant, then the figures', () => {
     faults: ['kill-node-1a2b3c'],
     writes: { attempted: 10, acknowledged: 9, failed: 1, lost: 1 },
     convergedAfterMs: 1_100,
+    recoveredAfterMs: 9_400,
     lastRev: 812,
     invariants: [
       { name: 'acknowledged-writes-in-log', checked: '9 acknowledged writes', violations: 1 },
@@ -55,7 +56,7 @@ test('the verdict table: one line per invariant, then the figures', () => {
   assert.match(text, /^INVARIANT\s+VERDICT\s+VIOLATIONS\s+CHECKED\nacknowledged-writes-in-log\s+VIOLATED\s+1\s+9 acknowledged writes\npod-bound-once\s+ok\s+0/)
   assert.match(text, 'scenario node-loss: FAILED in 21.6 s, 1 faults (kill-node-1a2b3c), log at rev 812')
   assert.match(text, 'writes: 9 acknowledged, 1 lost, 1 failed (not acknowledged) of 10')
-  assert.match(text, 'convergence: 1.1 s after the last fault cleared')
+  assert.match(text, 'convergence: 1.1 s after the last fault cleared, 9.4 s after the first fault')
 })
 
 test.run()

@@ -3,7 +3,8 @@
  * snapshot + the tail: same state (content hash) as a full replay, and a corrupt snapshot costs one
  * warning and a full replay, never a wrong state.
  */
-import { jetstream } from '@nats-io/jetstream'
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { encode, SNAPSHOT_PREFIX } from '../../../events/index.js'
@@ -12,14 +13,17 @@ import { logger, setLogLevel, setLogSink } from '../../../runtime/log.js'
 import { clusterStoreAt } from '../../../runtime/projections/at-revision.js'
 import { projectionHash } from '../../../runtime/projections/hash.js'
 import { listSnapshots } from '../../../runtime/projections/snapshot-store.js'
+import { connectNats } from '../../../runtime/nats/connect.js'
 import { until } from '../../e2e/cluster.js'
 import { startTestNats, type TestCluster } from '../../support/control-plane.js'
 
 setLogLevel('info')
 const lines: string[] = []
-setLogSink((l) => lines.push(l))
+setLogSink((l) => { lines.push(l); if (process.env.SHOW) process.stderr.write(l + '\n') })
 const log = logger('test')
 let cluster: TestCluster
+let nc: NatsConnection
+let js: JetStreamClient
 
 const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } })
 async function createPods(cp: ControlPlane, prefix: string, n: number) {
@@ -32,15 +36,17 @@ const readyLine = () => lines.filter((l) => l.includes('control plane ready')).a
 
 test.before(async () => {
   cluster = await startTestNats(log)
+  nc = await connectNats(cluster.natsTarget, 'test')
+  js = jetstream(nc)
 })
 test.after(async () => {
+  await nc.drain()
   await cluster.stop()
 })
 
 test('every N revisions a snapshot is written; a restart loads it and replays only the tail', async () => {
   const cp = await cluster.start({ snapshotIntervalEvents: 25 })
   await createPods(cp, 'a', 60)
-  const js = jetstream(cp.nc)
   await until(async () => (await listSnapshots(js)).some((m) => m.rev >= 50), 10_000, 'a snapshot at ≥ 50')
   await createPods(cp, 'b', 3)
   const before = projectionHash(cp.store)
@@ -51,7 +57,7 @@ test('every N revisions a snapshot is written; a restart loads it and replays on
   const again = await cluster.start({ snapshotIntervalEvents: 0 })
   assert.match(readyLine(), new RegExp(`snapshot=${newest.rev}\\b`))
   assert.is(projectionHash(again.store), before)
-  const full = await clusterStoreAt(jetstream(again.nc), Infinity, { noSnapshot: true })
+  const full = await clusterStoreAt(js, Infinity, { noSnapshot: true })
   assert.is(projectionHash(again.store), projectionHash(full.store))
   // Writes continue where the log is: compare-and-set on subjects restored from the snapshot.
   const r = await again.api.request({ verb: 'delete', resource: 'pods', namespace: 'default', name: 'a-0', gracePeriodSeconds: 0 }, { user: 'admin' })
@@ -61,7 +67,6 @@ test('every N revisions a snapshot is written; a restart loads it and replays on
 
 test('a corrupt newest snapshot: one warning, the older one or full replay, same state', async () => {
   const cp = await cluster.start({ snapshotIntervalEvents: 0 })
-  const js = jetstream(cp.nc)
   const [newest] = await listSnapshots(js)
   await js.publish(`${SNAPSHOT_PREFIX}.manifests`, encode({ ...newest, seq: undefined, rev: cp.store.rev, sha256: '0'.repeat(64) }))
   const expected = projectionHash(cp.store)

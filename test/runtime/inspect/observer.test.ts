@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { assign, createActor, emit, setup, type AnyActorLogic } from 'xstate'
+import { assign, createActor, emit, sendParent, setup, spawnChild, type AnyActorLogic } from 'xstate'
 import type { InspectionMessage, InspectionMode } from '../../../events/inspect.js'
 import { VirtualClock } from '../../../runtime/clock/virtual-clock.js'
 import { Inspection, inspectActor } from '../../../runtime/inspect/inspection.js'
@@ -120,6 +120,23 @@ test('children get ids under their parent, and a prefix rule reaches actors crea
   assert.equal(childMsgs.slice(-2), ['snapshot busy → done on FINISH', 'stopped'])
   // A finished child leaves the registry.
   assert.equal(inspection.list().actors.map((a) => a.id), ['lamp'])
+})
+
+test('a snapshot carries the source of its own event, even when a child sent to the parent during that step', () => {
+  const kid = setup({}).createMachine({ id: 'kid', entry: sendParent({ type: 'HELLO' }) })
+  const parent = setup({ actors: { kid } }).createMachine({
+    id: 'parent',
+    initial: 'idle',
+    states: { idle: { on: { START: { target: 'waiting', actions: spawnChild('kid', { id: 'k' }) } } }, waiting: { on: { HELLO: 'greeted' } }, greeted: {} },
+  })
+  const clock = new VirtualClock()
+  const messages: InspectionMessage[] = []
+  const inspection = new Inspection({ process: 'test', clock, sink: (m) => messages.push(m) })
+  const actor = inspectActor(inspection, createActor(parent, { clock }), { id: 'p', source: 'informer' })
+  actor.start()
+  actor.send({ type: 'START' })
+  const steps = messages.filter((m) => m.kind === 'snapshot' && m.id === 'p').map((m) => m.kind === 'snapshot' && `${m.from} → ${m.value} on ${m.event} (${m.source})`)
+  assert.equal(steps, ['idle → waiting on START (informer)', 'waiting → greeted on HELLO (p/k)'])
 })
 
 test('get: context (JSON-safe), the machine definition and its named delays resolved', () => {

@@ -106,6 +106,15 @@ test('the page and its modules are served locally with a same-origin content pol
   assert.is((await get('/ui/../server.ts')).code, 404)
 })
 
+test('a port in use is one clear error', async () => {
+  try {
+    await startUiServer({ port: ui.port, client: { server: 'https://127.0.0.1:1', namespace: 'default', path: 'k' }, log: logger('test') })
+    assert.unreachable('listening twice on one port')
+  } catch (e) {
+    assert.match((e as Error).message, `port ${ui.port} on 127.0.0.1 is in use`)
+  }
+})
+
 test('an unreachable API answers a Status 503', async () => {
   const down = await startUiServer({ port: 0, client: { server: 'https://127.0.0.1:1', token: 't', namespace: 'default', path: 'k' }, log: logger('test') })
   try {
