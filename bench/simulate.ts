@@ -46,10 +46,10 @@ const r = await runSimulation(o, logger('bench'), {
 })
 const simS = r.simulatedMs / 1000
 const wallS = r.wallMs / 1000
-const cpuS = cpuSeconds()
+const cpuS = r.cpuMs / 1000
 console.log(`${o.nodes} nodes, ${o.pods} pods, ${formatDuration(r.simulatedMs)} simulated: ${wallS.toFixed(1)} s wall (${(simS / wallS).toFixed(1)}× real time), ${cpuS.toFixed(1)} s CPU (${(simS / cpuS).toFixed(1)} simulated s per CPU s)`)
 console.log(`${r.faults.length} faults, ${r.records} log records, ${r.acks} acknowledged writes, network ${r.network.sent} messages (${r.network.dropped} lost, ${r.network.duplicated} duplicated); evictions ${r.eventCounts.PodEvicted ?? 0}, taints ${r.eventCounts.NodeTainted ?? 0}; slowest convergence ${(r.worstConvergenceMs / 1000).toFixed(0)} s`)
-console.log(`log hash ${r.logHash}; peak RSS ${peakRssMb()} MB`)
+console.log(`log hash ${r.logHash}; peak RSS ${peakRssMb()} MB; stopping the actors afterwards: ${(r.teardownMs / 1000).toFixed(1)} s (not counted)`)
 for (const v of r.violations.slice(0, 20)) console.log(`FAIL ${formatViolation(v)}`)
 if (r.violations.length > 0) console.log(`reproduce: ${reproduceCommand(o)}`)
 report({ bench: 'simulate', unit: 'simulated s / wall s', value: simS / wallS, baseline: 'real-time', baselineValue: 1 })

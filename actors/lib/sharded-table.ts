@@ -110,9 +110,20 @@ export class TableEditor {
 
   /** `t` with `key` set to `value`, or removed when `value` is undefined. */
   set<T>(t: Table<T>, key: string, value: T | undefined): Table<T> {
+    return this.update(t, key, () => value)
+  }
+
+  /**
+   * `t` with `key` set to `next(current value)`, removed when it answers undefined; `t` itself
+   * when the answer is the current value (nothing is copied). One walk down the trie.
+   */
+  update<T>(t: Table<T>, key: string, next: (current: T | undefined) => T | undefined): Table<T> {
     const h = hash(key)
-    const i = indexIn(bucketOf(t, h), key)
-    if (value === undefined && i < 0) return t
+    const found = bucketOf(t, h)
+    const i = indexIn(found, key)
+    const current = i >= 0 ? (found![i + 1] as T) : undefined
+    const value = next(current)
+    if (value === current && (i >= 0 || value === undefined)) return t
     const root = this.own<Slot[]>(t.root)
     let node = root
     for (let d = 0; d < DEPTH - 1; d++) {

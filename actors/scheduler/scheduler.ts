@@ -325,6 +325,7 @@ class Draft {
   readonly effects: Effect[] = []
   private copied = new Set<ListName | 'nodeInfos'>()
   private readonly tables = new TableEditor()
+  private activeKeys?: Set<string>
 
   constructor(base: SchedulerContext) {
     this.ctx = { ...base }
@@ -353,6 +354,25 @@ class Draft {
       this.copied.add(name)
     }
     return this.ctx[name]
+  }
+  /** Whether `key` is in the active queue: a set made once per draft (a burst queues hundreds of pods). */
+  isActive(key: string): boolean {
+    return (this.activeKeys ??= new Set(this.ctx.active)).has(key)
+  }
+  addActive(key: string): void {
+    if (this.isActive(key)) return
+    this.list('active').push(key)
+    this.activeKeys!.add(key)
+  }
+  removeActive(key: string): void {
+    if (!this.isActive(key)) return
+    const active = this.list('active')
+    active.splice(active.indexOf(key), 1)
+    this.activeKeys!.delete(key)
+  }
+  clearActive(): void {
+    this.list('active').length = 0
+    this.activeKeys = new Set()
   }
   infos(): NodeInfo[] {
     if (!this.copied.has('nodeInfos')) {
@@ -453,12 +473,12 @@ function queueOf(d: Draft, key: string): 'active' | 'assumed' | 'unschedulable' 
   if (d.has('assumed', key)) return 'assumed'
   if (d.has('unschedulable', key)) return 'unschedulable'
   if (d.has('backoff', key)) return 'backoff'
-  if (d.ctx.active.includes(key)) return 'active'
+  if (d.isActive(key)) return 'active'
   return 'parked'
 }
 
 function pushActive(d: Draft, key: string): void {
-  if (!d.ctx.active.includes(key)) d.list('active').push(key)
+  d.addActive(key)
 }
 
 /** Forgets a pod's queue position, pending record and timers. Returns the assumption it dropped (the caller re-counts usage). */
@@ -473,8 +493,7 @@ function dequeue(d: Draft, key: string): Assumption | undefined {
     d.delete('backoff', key)
     d.cancel(backoffTimer(key))
   }
-  const i = d.ctx.active.indexOf(key)
-  if (i >= 0) d.list('active').splice(i, 1)
+  d.removeActive(key)
   d.delete('pending', key)
   return assumption
 }
@@ -632,7 +651,7 @@ const priority = (pod: Pod | undefined) => pod?.spec?.priority ?? 0
 function scheduleActive(d: Draft, profile: Profile): void {
   const nodes = new CycleNodes(d.ctx.nodeInfos)
   const queue = [...d.ctx.active].sort((a, b) => priority(d.get('pods', b)?.pod) - priority(d.get('pods', a)?.pod))
-  d.list('active').length = 0
+  d.clearActive()
   for (const key of queue) {
     const entry = d.get('pods', key)
     const pending = d.get('pending', key)

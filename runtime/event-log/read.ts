@@ -7,11 +7,17 @@ export interface StoredFrame {
   data: Uint8Array
 }
 
+/** The stream stopped delivering before the messages it announced arrived. */
+export class ReadStalledError extends Error {
+  override readonly name = 'ReadStalledError'
+}
+
 /**
  * Reads the messages of `stream` on `filter` that exist now, from `startSeq`, at most `max` of
- * them, through one ordered consumer (a flow, not a request per message), then stops.
+ * them, through one ordered consumer (a flow, not a request per message), then stops. Rejects
+ * with ReadStalledError when nothing arrives for `stallMs` (a lost consumer must not hang a start).
  */
-export async function readStream(js: JetStreamClient, stream: string, o: { filter: string; startSeq?: number; max?: number }): Promise<StoredFrame[]> {
+export async function readStream(js: JetStreamClient, stream: string, o: { filter: string; startSeq?: number; max?: number; stallMs?: number }): Promise<StoredFrame[]> {
   const start = Math.max(1, o.startSeq ?? 1)
   const consumer = await js.consumers.get(stream, {
     filter_subjects: o.filter,
@@ -21,17 +27,31 @@ export async function readStream(js: JetStreamClient, stream: string, o: { filte
   const info = await consumer.info()
   const max = o.max ?? Infinity
   const out: StoredFrame[] = []
-  if (info.num_pending === 0 || max <= 0) return out
+  if (info.num_pending === 0 || max <= 0) {
+    void consumer.delete().catch(() => {})
+    return out
+  }
   let finish!: () => void
-  const done = new Promise<void>((r) => (finish = r))
+  let fail!: (e: Error) => void
+  const done = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)))
+  const stallMs = o.stallMs ?? 15_000
+  let last = Date.now()
+  const watchdog = setInterval(() => Date.now() - last > stallMs && fail(new ReadStalledError(`${o.filter}: nothing delivered for ${stallMs} ms (${out.length} of ${info.num_pending} read)`)), 1_000)
   const messages = await consumer.consume({
+    max_bytes: 16 * 1024 * 1024,
     callback: (m) => {
+      last = Date.now()
       if (out.length >= max) return
       out.push({ seq: m.info.streamSequence, subject: m.subject, data: m.data })
       if (m.info.pending === 0 || out.length >= max) finish()
     },
   })
-  await done
-  await messages.close()
+  try {
+    await done
+  } finally {
+    clearInterval(watchdog)
+    // Not awaited: closing an ordered consumer that has delivered what we asked can wait on the server.
+    void messages.close().catch(() => {})
+  }
   return out
 }

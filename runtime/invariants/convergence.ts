@@ -35,6 +35,46 @@ export function replicaSetStates(replicaSets: Iterable<ReplicaSet>, pods: Iterab
 
 export const isConverged = (s: ReplicaSetState) => s.active === s.desired && s.ready === s.desired
 
+const ownerUid = (p: Pod) => p.metadata?.ownerReferences?.find((r) => r.controller === true && r.kind === 'ReplicaSet')?.uid
+
+/**
+ * `replicaSetStates` kept up to date one change at a time, for runs that check often: each pod
+ * change moves its contribution (active, ready) from the old object to the new, so a check costs
+ * one step per ReplicaSet instead of a walk over every pod.
+ */
+export class ReplicaSetTally {
+  private readonly counts = new Map<string, { active: number; ready: number }>()
+  private readonly sets = new Map<string, { uid: string; object: string; desired: number }>()
+
+  /** A pod changed: `before` and `after` are undefined when it was created or deleted. */
+  pod(before: Pod | undefined, after: Pod | undefined): void {
+    if (before) this.count(before, -1)
+    if (after) this.count(after, 1)
+  }
+
+  /** A ReplicaSet (by `namespace/name`) changed; undefined when deleted. */
+  replicaSet(key: string, rs: ReplicaSet | undefined): void {
+    if (!rs) this.sets.delete(key)
+    else this.sets.set(key, { uid: rs.metadata?.uid ?? '', object: `replicaset/${key}`, desired: rs.spec?.replicas ?? 1 })
+  }
+
+  states(): ReplicaSetState[] {
+    return [...this.sets.values()].map((s) => {
+      const c = this.counts.get(s.uid)
+      return { object: s.object, desired: s.desired, active: c?.active ?? 0, ready: c?.ready ?? 0 }
+    })
+  }
+
+  private count(p: Pod, sign: 1 | -1): void {
+    const uid = ownerUid(p)
+    if (!uid || !isActive(p)) return
+    let c = this.counts.get(uid)
+    if (!c) this.counts.set(uid, (c = { active: 0, ready: 0 }))
+    c.active += sign
+    if (isReady(p)) c.ready += sign
+  }
+}
+
 /**
  * Every ReplicaSet converges to its desired replicas (that many active pods, all Running and
  * Ready) within `withinMs` after the last disturbance: a fault beginning or ending, or a change of

@@ -1,4 +1,5 @@
 import { simulationOptions, type SimulateFlags } from '../cli/commands/simulate.js'
+import { ErrorCode, KstateError } from '../errors.js'
 import { formatViolation, INVARIANTS, type Violation } from '../invariants/index.js'
 import { logger, setLogLevel } from '../log.js'
 import { describeFault } from './faults.js'
@@ -30,7 +31,7 @@ function verdict(r: SimulationResult): void {
 export async function simulateCommand(f: SimulateFlags): Promise<void> {
   const base = simulationOptions(f)
   const seeds = Number(f.seeds)
-  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got "${f.seeds}"`)
+  if (!Number.isInteger(seeds) || seeds < 1) throw new KstateError(ErrorCode.BadInput, `--seeds must be a positive integer, got "${f.seeds}"`)
   setLogLevel(f.verbose ? 'info' : 'error')
   const log = logger('simulate')
   const failed: SimulationOptions[] = []

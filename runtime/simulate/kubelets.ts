@@ -160,7 +160,9 @@ export class SimKubelets {
       if (!st.up) continue
       if (st.leaseLoss === 0) {
         const renewTime = now + st.skewMs
-        this.o.net.send(st.name, this.o.leaseEndpoint, () => this.o.onLease(st.name, renewTime))
+        // Most renewals meet no fault: skip the network's closure for them.
+        if (!this.o.net.disturbed(st.name, this.o.leaseEndpoint)) this.o.onLease(st.name, renewTime)
+        else this.o.net.send(st.name, this.o.leaseEndpoint, () => this.o.onLease(st.name, renewTime))
       }
       // The node status loop: a node the API shows not Ready reports again.
       const node = this.o.view.nodes.get(st.name)

@@ -55,10 +55,16 @@ async function start() {
   const r = await c.run(['apply', '-f', 'examples/replicaset.yaml'])
   assert.is(r.code, 0, r.stderr)
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] })
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  page = await newPage()
+}
+
+/** A page whose requests outside the page's origin are recorded. */
+async function newPage(): Promise<Page> {
+  const p = await browser.newPage({ viewport: { width: 1400, height: 900 } })
   const origin = new URL(uiUrl).origin
-  browser.contexts().forEach((ctx) => ctx.on('request', (req) => !req.url().startsWith(origin) && !req.url().startsWith('data:') && foreign.push(req.url())))
-  page.on('pageerror', (e) => console.error('page error:', e.message))
+  p.on('request', (req) => !req.url().startsWith(origin) && !req.url().startsWith('data:') && foreign.push(req.url()))
+  p.on('pageerror', (e) => console.error('page error:', e.message))
+  return p
 }
 
 test.after(async () => {
@@ -107,7 +113,7 @@ test('kill -9 of a node: its card goes Unknown with the unreachable taint; its n
   let before: string[] = []
   const actorId = `node-controller/${VICTIM}`
   if (await inspectionServed()) {
-    actorPage = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    actorPage = await newPage()
     await actorPage.goto(`${uiUrl}?actor=${encodeURIComponent(actorId)}`)
     await actorPage.waitForSelector('.diagram [data-state-id].current', { timeout: 15_000 })
     before = await currentStates(actorPage)
@@ -136,7 +142,8 @@ test('kill -9 of a node: its card goes Unknown with the unreachable taint; its n
 
 test('dragging the timeline back shows the cluster before the failure; Live returns to now', async () => {
   const rows = await eventRows()
-  const change = rows.find((r) => r.type === 'NodeConditionChanged' && r.object === `node/${VICTIM}`)
+  // The node's last condition change is Ready → Unknown; just before it the node was Ready.
+  const change = [...rows].reverse().find((r) => r.type === 'NodeConditionChanged' && r.object === `node/${VICTIM}`)
   assert.ok(change, 'the Unknown transition is in the log')
   const target = change.rev - 1
   // Drag the thumb from live (the right end) to about the target, then step to it exactly.

@@ -504,9 +504,9 @@ export const nodeLifecycleMachine = setup({
       let leases = context.leases
       let unspawned = context.unspawned
       for (const r of renewals) {
-        const known = lookup(leases, r.name)
-        if (known !== undefined && known >= r.renewTime) continue
-        leases = tables.set(leases, r.name, r.renewTime)
+        const before = leases
+        leases = tables.update(leases, r.name, (known) => (known !== undefined && known >= r.renewTime ? known : r.renewTime))
+        if (leases === before) continue
         const entry = lookup(context.nodes, r.name)
         if (!entry) {
           const waiting = lookup(unspawned, r.name)

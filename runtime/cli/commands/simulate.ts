@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { ErrorCode, KstateError } from '../../errors.js'
 import { parseDuration } from '../duration.js'
 
 /**
@@ -9,7 +10,7 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run the whole control plane and N simulated nodes on a virtual clock under a seeded fault schedule, checking the invariants; prints the log\'s content hash (same seed and code → same hash)')
-    .requiredOption('--seed <n>', 'seed of the fault schedule, the network and the workload (an integer)')
+    .requiredOption('--seed <n>', 'seed of the fault schedule, the network and the workload (0 to 2147483647)')
     .option('--nodes <n>', 'simulated nodes', '10')
     .option('--duration <duration>', 'simulated time', '2h')
     .option('--faults <rate>', 'mean faults per simulated hour (node crash/partition, lease loss, clock skew, process partition, message delay/drop/duplicate/reorder, lagging watch)', '30')
@@ -45,21 +46,21 @@ export interface SimulateFlags {
   verbose: boolean
 }
 
-const integer = (flag: string, v: string, min: number): number => {
+const integer = (flag: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
   const n = Number(v)
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer ≥ ${min}, got "${v}"`)
+  if (!Number.isInteger(n) || n < min || n > max) throw new KstateError(ErrorCode.BadInput, `--${flag} must be an integer from ${min} to ${max}, got "${v}"`)
   return n
 }
 const rate = (flag: string, v: string): number => {
   const n = Number(v)
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${flag} must be a number ≥ 0, got "${v}"`)
+  if (!Number.isFinite(n) || n < 0) throw new KstateError(ErrorCode.BadInput, `--${flag} must be a number ≥ 0, got "${v}"`)
   return n
 }
 
 /** The flags as simulation options; one-line errors for bad values. */
 export function simulationOptions(f: SimulateFlags) {
   const o = {
-    seed: integer('seed', f.seed, -(2 ** 31)),
+    seed: integer('seed', f.seed, 0, 2 ** 31 - 1),
     nodes: integer('nodes', f.nodes, 1),
     durationMs: parseDuration(f.duration),
     faultsPerHour: rate('faults', f.faults),
@@ -73,10 +74,10 @@ export function simulationOptions(f: SimulateFlags) {
     checkEveryMs: parseDuration(f.checkEvery),
     compareProjections: f.compareProjections,
   }
-  if (o.stepMs <= 0) throw new Error('--step must be positive')
-  if (o.checkEveryMs <= 0) throw new Error('--check-every must be positive')
+  if (o.stepMs <= 0) throw new KstateError(ErrorCode.BadInput, '--step must be positive')
+  if (o.checkEveryMs <= 0) throw new KstateError(ErrorCode.BadInput, '--check-every must be positive')
   if (o.durationMs <= o.convergeWithinMs + o.warmupMs && o.faultsPerHour > 0) {
-    throw new Error(`--duration must exceed --warmup plus --converge-within for faults to happen (faults run between them)`)
+    throw new KstateError(ErrorCode.BadInput, `--duration must exceed --warmup plus --converge-within for faults to happen (faults run between them)`)
   }
   return o
 }

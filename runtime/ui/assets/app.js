@@ -342,6 +342,20 @@ $('actor-list').addEventListener('click', (e) => {
   if (li) selectActor(li.dataset.actor)
 })
 
+const isLeaf = (el) => !el.classList.contains('compound') && !el.classList.contains('parallel')
+
+/** Centers the diagram box (only it: scrollIntoView would scroll the page too) on the last active leaf, when it is out of view or `always`. */
+function bringIntoView(states, always) {
+  const leaf = states.filter(isLeaf).at(-1)
+  if (!leaf) return
+  const box = $('diagram')
+  const r = leaf.getBoundingClientRect()
+  const b = box.getBoundingClientRect()
+  if (!always && r.left >= b.left && r.right <= b.right && r.top >= b.top && r.bottom <= b.bottom) return
+  box.scrollLeft += r.left + r.width / 2 - (b.left + b.width / 2)
+  box.scrollTop += r.top + r.height / 2 - (b.top + b.height / 2)
+}
+
 /** Marks the active states of the drawn machine; entered states pulse and the edges taken glow. */
 function highlight(value, animate) {
   const diagram = $('diagram')
@@ -363,6 +377,7 @@ function highlight(value, animate) {
     void el.getBoundingClientRect() // restarts the animation
     el.classList.add('entered')
   }
+  if (!$('diagram').classList.contains('fit')) bringIntoView(entered.map((id) => byId.get(id)), false)
   const into = new Set(entered)
   for (const edge of diagram.querySelectorAll('.edge[data-to]')) {
     if (!into.has(edge.getAttribute('data-to')) || !before.has(edge.getAttribute('data-from'))) continue
@@ -400,8 +415,7 @@ async function selectActor(id) {
     $('diagram').innerHTML = svg
     if (info?.value !== undefined) highlight(info.value, false)
     // At full size the active leaf may be out of view: bring it in.
-    const leaves = [...$('diagram').querySelectorAll('[data-state-id].current')].filter((el) => !el.querySelector('[data-state-id]') && !el.classList.contains('compound') && !el.classList.contains('parallel'))
-    leaves.at(-1)?.scrollIntoView({ block: 'center', inline: 'center' })
+    bringIntoView([...$('diagram').querySelectorAll('[data-state-id].current')], true)
     await follow(
       inspectFollowPath(id),
       (m) => {

@@ -22,6 +22,19 @@ test('set, read, overwrite and remove, with the size kept', () => {
   assert.equal(tableEntries(drop(t, 'b')), [])
 })
 
+test('update: one walk; the same table back when the value does not change', () => {
+  const ed = new TableEditor()
+  const t = tableOf([['n1', 10]])
+  const max = (renewTime: number) => (known: number | undefined) => (known !== undefined && known >= renewTime ? known : renewTime)
+  assert.is(ed.update(t, 'n1', max(5)), t, 'an older value changes nothing')
+  const newer = ed.update(t, 'n1', max(20))
+  assert.is(lookup(newer, 'n1'), 20)
+  assert.is(lookup(t, 'n1'), 10)
+  assert.is(lookup(ed.update(newer, 'n2', max(1)), 'n2'), 1)
+  assert.is(tableSize(ed.update(newer, 'n1', () => undefined)), 0)
+  assert.is(ed.update(newer, 'absent', () => undefined), newer)
+})
+
 test('a table handed out never changes: updates copy what they touch', () => {
   const before = tableOf(keys(1_000).map((k, i) => [k, i] as const))
   const after = put(before, 'default/pod-7', -1)

@@ -2,7 +2,7 @@ import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ReplicaSetConvergence, replicaSetStates, type Violation } from '../../../runtime/invariants/index.js'
+import { ReplicaSetConvergence, replicaSetStates, ReplicaSetTally, type Violation } from '../../../runtime/invariants/index.js'
 import { T0 } from './history.js'
 
 const rs = (replicas: number): ReplicaSet => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default', uid: 'rs-1' }, spec: { replicas, selector: {}, template: {} } })
@@ -15,6 +15,26 @@ const owned = (name: string, phase: string, ready: boolean, extra: { deleting?: 
 test('states count active pods by controller uid, and those Running and Ready', () => {
   const [s] = replicaSetStates([rs(3)], [owned('a', 'Running', true), owned('b', 'Pending', false), owned('c', 'Running', true, { deleting: true }), owned('d', 'Running', true, { owner: 'other' }), owned('e', 'Failed', false)])
   assert.equal(s, { object: 'replicaset/default/web', desired: 3, active: 2, ready: 1 })
+})
+
+test('the incremental tally agrees with a full count through creations, changes and deletions', () => {
+  const t = new ReplicaSetTally()
+  t.replicaSet('default/web', rs(3))
+  const a = owned('a', 'Pending', false)
+  const a2 = owned('a', 'Running', true)
+  const b = owned('b', 'Running', true)
+  const b2 = owned('b', 'Running', true, { deleting: true })
+  t.pod(undefined, a)
+  t.pod(undefined, b)
+  t.pod(a, a2)
+  t.pod(b, b2)
+  t.pod(undefined, owned('c', 'Running', true, { owner: 'other' }))
+  assert.equal(t.states(), replicaSetStates([rs(3)], [a2, b2, owned('c', 'Running', true, { owner: 'other' })]))
+  t.pod(b2, undefined)
+  t.replicaSet('default/web', rs(1))
+  assert.equal(t.states(), [{ object: 'replicaset/default/web', desired: 1, active: 1, ready: 1 }])
+  t.replicaSet('default/web', undefined)
+  assert.equal(t.states(), [])
 })
 
 function checker(withinMs = 60_000) {
