@@ -42,6 +42,7 @@ export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<T
     // Pulls expire (and heartbeats are due) every 5 s instead of 30: after a nats-server restart the
     // ephemeral consumer is gone, and nats.js notices only after two missed heartbeats (measured
     // with `kstate chaos restart nats`: the log stood still ~40 s for every reader with the default).
+    expires: 5_000,
     callback: (m) => {
       const rev = m.info.streamSequence
       try {

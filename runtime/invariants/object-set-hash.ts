@@ -18,6 +18,27 @@ function strLanes(s: string, seed: number): [number, number] {
 const join = (a: number, b: number) => (b >>> 16) * 2 ** 32 + (a >>> 0)
 const fold = (x: number) => x % MOD
 
+/** murmur3's finalizer: every input bit flips about half the output bits. */
+function fmix32(h: number): number {
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+/** A non-linear 48-bit combination of two 48-bit numbers (order matters): no sum of pairs can cancel out. */
+function mix(x: number, y: number): number {
+  const xl = x % 2 ** 32
+  const xh = Math.floor(x / 2 ** 32)
+  const yl = y % 2 ** 32
+  const yh = Math.floor(y / 2 ** 32)
+  const a = fmix32(xl ^ Math.imul(yl, 0x9e3779b1) ^ 0x6a09e667)
+  const b = fmix32(xh ^ yh ^ a ^ 0xbb67ae85)
+  return join(a, fmix32(b ^ yl))
+}
+
 /**
  * A 48-bit digest of a JSON value's content that does not depend on key order: an object's digest
  * is the sum of its (key, value) digests, so no keys are sorted and no text is built. Arrays are
@@ -40,19 +61,19 @@ function digestOf(v: unknown, depth: number): number {
       if (depth > 64) throw new Error('object too deep to hash')
       if (Array.isArray(v)) {
         let h = 0x1d7 + v.length
-        for (const x of v) h = fold(h * 31 + digestOf(x, depth + 1)) // 31 · 2^48 < 2^53
-        return fold(h * 7 + 0xa11)
+        for (const x of v) h = mix(h, digestOf(x, depth + 1))
+        return mix(h, 0xa11)
       }
+      // The sum over (key, value) pairs does not depend on their order; each pair is mixed
+      // non-linearly, so moving a value to another key changes the sum.
       let sum = 0x0b1
       for (const k in v as Record<string, unknown>) {
         const x = (v as Record<string, unknown>)[k]
         if (x === undefined) continue
         const [a, b] = strLanes(k, 0x4b)
-        // Mix key and value so that swapping values between keys changes the sum.
-        const kv = fold(fold(join(a, b)) * 13 + digestOf(x, depth + 1))
-        sum = (sum + fold(kv * 29 + 0x55)) % MOD
+        sum = (sum + mix(join(a, b), digestOf(x, depth + 1))) % MOD
       }
-      return sum
+      return mix(sum, 0x0b1)
     }
     default:
       return 0x1f
@@ -92,8 +113,8 @@ export class ObjectSetHash {
   }
 
   private entry(key: string, o: object): number {
-    // Keys are in the objects' metadata already; mixing them in again keeps two keys holding equal objects apart.
+    // Keys are in the objects' metadata already; mixing them in keeps two keys that swap objects apart.
     const [a, b] = strLanes(key, 0x6b)
-    return (join(a, b) + objectDigest(o)) % MOD
+    return mix(join(a, b), objectDigest(o))
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { ObjectSetHash, ProjectionsAgree, type Violation } from '../../../runtime/invariants/index.js'
+import { objectDigest, ObjectSetHash, ProjectionsAgree, type Violation } from '../../../runtime/invariants/index.js'
 
 function checker() {
   const found: Violation[] = []
@@ -45,6 +45,27 @@ test('object-set hashes: equal contents hash equal whatever the key order or the
   a.change('p2', p2v3, undefined)
   b.change('p2', p2, undefined)
   assert.is(a.value, b.value)
+  const swapped = new ObjectSetHash()
+  const straight = new ObjectSetHash()
+  straight.change('x', undefined, p1)
+  straight.change('y', undefined, p2)
+  swapped.change('x', undefined, p2)
+  swapped.change('y', undefined, p1)
+  assert.is.not(swapped.value, straight.value, 'keys that swap objects')
+})
+
+test('object digests see every value, where it is, and array order — not key order', () => {
+  const base = { metadata: { name: 'p', labels: { a: '1', b: '2' } }, spec: { containers: [{ name: 'c1' }, { name: 'c2' }], n: 3, ok: true } }
+  const same = { spec: { ok: true, n: 3, containers: [{ name: 'c1' }, { name: 'c2' }] }, metadata: { labels: { b: '2', a: '1' }, name: 'p' } }
+  assert.is(objectDigest(base), objectDigest(same))
+  const variants = [
+    { ...base, metadata: { name: 'p', labels: { a: '2', b: '1' } } },
+    { ...base, spec: { ...base.spec, containers: [{ name: 'c2' }, { name: 'c1' }] } },
+    { ...base, spec: { ...base.spec, n: 4 } },
+    { ...base, spec: { ...base.spec, ok: false } },
+    { ...base, spec: { ...base.spec, n: '3' } },
+  ]
+  for (const v of variants) assert.is.not(objectDigest(v), objectDigest(base), JSON.stringify(v))
 })
 
 test.run()
