@@ -162,22 +162,16 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     async stop() {
       ready = false
       for (const c of controllers.reverse()) await c.stop()
-      console.error('DBG controllers stopped')
       info.unsubscribe()
       inspecting.stop()
-      console.error('DBG inspecting stopped')
       await new Promise<void>((r) => {
         server.close(() => r())
         server.closeAllConnections()
       })
-      console.error('DBG server closed')
       api.stop()
       await snapshots.stop()
-      console.error('DBG snapshots stopped')
       await tail.stop().catch(() => {})
-      console.error('DBG tail stopped')
       await nc.drain().catch(() => {})
-      console.error('DBG drained')
     },
   }
 }
