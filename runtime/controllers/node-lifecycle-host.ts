@@ -217,7 +217,7 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
   }
 
   /** Runs `attempt` until done, gone, refused for good, or out of retries; `skip` means nothing is left to do. */
-  async function withRetry(what: string, fields: Record<string, unknown>, attempt: () => Promise<Outcome | 'skip'>): Promise<'done' | 'gone' | 'failed'> {
+  async function withRetry(what: string, fields: Record<string, unknown>, attempt: () => Promise<Outcome | 'skip'>, attempts = retry.attempts): Promise<'done' | 'gone' | 'failed'> {
     let delay = retry.initialMs
     for (let n = 1; ; n++) {
       if (stopped) return 'failed'
@@ -225,7 +225,7 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
       if (stopped) return 'failed'
       if (o === 'skip' || o.kind === 'done') return 'done'
       if (o.kind === 'gone') return 'gone'
-      if (o.kind === 'failed' || n >= retry.attempts) {
+      if (o.kind === 'failed' || n >= attempts) {
         log.warn(`${what} failed`, { ...fields, reason: o.reason, attempts: n, retry: 'next monitor pass' })
         return 'failed'
       }
@@ -255,11 +255,23 @@ export async function startNodeLifecycleController(deps: NodeLifecycleDeps): Pro
     } else podNode.delete(key)
   }
 
+  /**
+   * One attempt, no backoff: a health verdict is only as fresh as the leases it was made from.
+   * Re-sending it later (say, once a partition of the controller heals) would write Unknown for a
+   * node whose heartbeats have resumed meanwhile, and mark all its pods not ready. Kubernetes
+   * recomputes health before each try; here COMMAND_FAILED makes the machine decide again at its
+   * next monitor pass, with the leases it has by then.
+   */
   async function setNodeConditions(cmd: Extract<NodeLifecycleCommand, { type: 'SetNodeConditions' }>): Promise<void> {
-    const r = await withRetry('setting node conditions', { node: cmd.node, reason: cmd.reason }, async () => {
-      if (!nodes.get(cmd.node)) return { kind: 'gone' }
-      return request({ verb: 'setNodeConditions', resource: 'nodes', name: cmd.node, conditions: cmd.conditions, reason: cmd.reason }, cmd.cause)
-    })
+    const r = await withRetry(
+      'setting node conditions',
+      { node: cmd.node, reason: cmd.reason },
+      async () => {
+        if (!nodes.get(cmd.node)) return { kind: 'gone' }
+        return request({ verb: 'setNodeConditions', resource: 'nodes', name: cmd.node, conditions: cmd.conditions, reason: cmd.reason }, cmd.cause)
+      },
+      1,
+    )
     if (r === 'failed') failed(cmd)
   }
 

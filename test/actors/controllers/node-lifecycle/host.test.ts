@@ -220,6 +220,29 @@ test('a refused request is retried with backoff on the clock, then handed back t
   await h.host.stop()
 })
 
+test('a refused Unknown verdict is not re-sent: heartbeats that resume before the next pass keep the node Ready', async () => {
+  const name = `stale-${++bucket}`
+  const h = await setup([name, `${name}-b`, `${name}-c`])
+  let refusals = 1
+  h.refuse = (r) => (r.verb === 'setNodeConditions' && refusals-- > 0 ? { ok: false, status: failureStatus('ServiceUnavailable', 'partitioned') } : undefined)
+  h.clock.advance(0)
+  await keepAlive(h, `${name}-b`, `${name}-c`)
+  h.clock.advance(45_000)
+  await until(() => h.requests.some((r) => r.request.verb === 'setNodeConditions'), 'the Unknown verdict is attempted')
+  await flush()
+  // The partition heals: the node's lease arrives before the next monitor pass.
+  await kv.put(encodeToken(name), encode(leaseOf(name, T0 + 45_500)))
+  await until(() => lookup(h.host.actor.getSnapshot().context.leases, name) === T0 + 45_500, 'fresh lease recorded')
+  for (let i = 0; i < 4; i++) {
+    h.clock.advance(5_000)
+    await flush()
+  }
+  assert.is(h.requests.filter((r) => r.request.verb === 'setNodeConditions').length, 1, 'the stale verdict was not retried')
+  assert.is(h.nodes.get(name)!.status!.conditions!.find((c) => c.type === 'Ready')!.status, 'True')
+  assert.not.ok(h.requests.some((r) => r.request.verb === 'taint'), 'no taint either')
+  await h.host.stop()
+})
+
 test('stop() ends the lease watch and the pending retries', async () => {
   const name = `stop-${++bucket}`
   const h = await setup([name])
