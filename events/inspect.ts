@@ -11,7 +11,7 @@
  *   what one actor did in one event-loop turn into one NATS message (one publish per message would
  *   cost more than the actor's own step). Use `decodeInspectionBatch`.
  * - `kstate.inspect-control.list`: request (empty body); every process answers with an
- *   `InspectionListReply` (many responders: collect replies until they stall, ~300 ms).
+ *   `InspectionListReply` (many responders: collect replies until they stall, ~500 ms).
  * - `kstate.inspect-control.get`: request `InspectionGetRequest`; the process hosting that actor
  *   answers with an `InspectionActorReply` (context, value, machine definition); others stay silent.
  * - `kstate.inspect-control.set`: request `InspectionSetRequest` switches publishing of one actor

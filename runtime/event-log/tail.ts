@@ -32,9 +32,12 @@ export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<T
     ...(fromRev > 1 ? { opt_start_seq: fromRev } : {}),
   })
   const info = await consumer.info()
+  // The log's last revision now: caught up once it is delivered. The consumer's pending count alone
+  // is not enough: nats-server 2.9 miscounts it for a filtered consumer started mid-stream.
+  const lastRev = (await (await js.jetstreamManager()).streams.info(LOG_STREAM)).state.last_seq
   let markCaughtUp!: () => void
   const caughtUp = new Promise<void>((r) => (markCaughtUp = r))
-  let done = info.num_pending === 0
+  let done = info.num_pending === 0 || lastRev < fromRev
   if (done) markCaughtUp()
   let malformed = 0
   const messages = await consumer.consume({
@@ -51,7 +54,7 @@ export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<T
         malformed++
         opts.onMalformed?.(rev, m.subject, e as Error)
       }
-      if (!done && m.info.pending === 0) {
+      if (!done && (m.info.pending === 0 || rev >= lastRev)) {
         done = true
         markCaughtUp()
       }

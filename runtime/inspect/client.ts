@@ -19,7 +19,7 @@ import {
 
 /** How long a many-responder request waits for the first reply, and for further ones after the last. */
 const MAX_WAIT_MS = 2_000
-const STALL_MS = 300
+const STALL_MS = 500
 
 async function gather<T>(nc: NatsConnection, subject: string, body: unknown): Promise<T[]> {
   const out: T[] = []

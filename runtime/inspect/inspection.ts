@@ -300,7 +300,8 @@ export class Inspection {
 
   /** One actor with its context, machine definition and resolved delays; undefined if not here. */
   get(id: string): InspectionActorReply | undefined {
-    const root = [...this.roots.values()].find((r) => actorMatches(id, r.id))
+    // The root with the longest id above it: `kubelet/n1/pod/default/web` is a root of its own, not a child of `kubelet/n1`.
+    const root = [...this.roots.values()].filter((r) => actorMatches(id, r.id)).sort((a, b) => b.id.length - a.id.length)[0]
     if (!root || statusOf(root.ref) !== 'active') return undefined
     const e = this.tree(root).map((ref) => this.entry(ref, root)).find((x) => x.id === id)
     if (!e || statusOf(e.ref) !== 'active') return undefined

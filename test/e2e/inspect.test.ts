@@ -69,6 +69,13 @@ test('kstate explain pod/x names the NoSchedule taint that rejected a node, and 
   assert.match(out, /^n-b\s+passed\s+\d+\s+\d+/m)
   assert.match(out, /← chosen/)
   assert.match(out, /3 nodes: 2 feasible, 1 rejected/)
+  // The pod's worker on that node is an actor of the node process.
+  const bound = /Result: {3}bound to (n-\w)/.exec(out)![1]
+  const worker = await until(async () => {
+    const r = await c.run(['inspect', `kubelet/${bound}/pod/default/x`])
+    return r.code === 0 && r.stdout
+  }, 30_000, 'the pod worker of x')
+  assert.match(worker, new RegExp(`^Actor: {6}kubelet/${bound}/pod/default/x\nMachine: {4}podWorker\nProcess: {4}node/${bound} `))
   const json = JSON.parse((await c.run(['explain', 'pod/x', '-o', 'json'])).stdout)
   assert.equal(json.decision.nodes[0], { node: 'gpu-1', result: 'rejected', plugin: 'TaintToleration', reasons: ['node(s) had untolerated taint {dedicated: gpu}'] })
 })

@@ -153,6 +153,20 @@ test('get: context (JSON-safe), the machine definition and its named delays reso
   assert.is(inspection.get('nobody'), undefined)
 })
 
+test('get finds an actor under the root nearest to it (a kubelet and its pod workers are separate roots)', () => {
+  const clock = new VirtualClock()
+  const inspection = new Inspection({ process: 'test', clock, sink: () => {} })
+  const kubelet = inspectActor(inspection, createActor(lamp as AnyActorLogic, { clock }), { id: 'kubelet/n1' })
+  const worker = inspectActor(inspection, createActor(lamp as AnyActorLogic, { clock }), { id: 'kubelet/n1/pod/default/web' })
+  kubelet.start()
+  worker.start()
+  worker.send({ type: 'SPAWN' })
+  assert.is(inspection.get('kubelet/n1')?.id, 'kubelet/n1')
+  assert.is(inspection.get('kubelet/n1/pod/default/web')?.value, 'dark')
+  assert.is(inspection.get('kubelet/n1/pod/default/web/w/1')?.machine, 'worker')
+  assert.equal(inspection.list().actors.map((a) => a.id), ['kubelet/n1', 'kubelet/n1/pod/default/web', 'kubelet/n1/pod/default/web/w/1'])
+})
+
 test('without inspection (the simulation) the actor is left untouched', () => {
   const actor = createActor(lamp as AnyActorLogic)
   const inspect = actor.system.inspect
