@@ -92,4 +92,17 @@ test('a tail from a revision starts exactly there', async () => {
   await tail.stop()
 })
 
+test('a tail from past the end is caught up at once, then follows new appends', async () => {
+  const s = logSubject('nodes', undefined, 'past-end')
+  const last = await appendEvent(js, s, { type: 'NodeDeleted', v: 1, at: 1, by: 't', data: {} }, 0)
+  const seen: number[] = []
+  const tail = await tailLog(js, { filter: logResourceFilter('>'), fromRev: last + 1, onEvent: (r) => seen.push(r.rev) })
+  await tail.caughtUp
+  assert.equal(seen, [])
+  const next = await appendEvent(js, s, { type: 'NodeDeleted', v: 1, at: 2, by: 't', data: {} }, last)
+  for (let i = 0; i < 100 && !seen.includes(next); i++) await new Promise((r) => setTimeout(r, 20))
+  assert.equal(seen, [next])
+  await tail.stop()
+})
+
 test.run()
