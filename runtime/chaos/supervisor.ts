@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SUPERVISED_ENV } from '../cli/commands/process.js'
 import type { Logger } from '../log.js'
 
 /**
@@ -93,7 +94,9 @@ export class ProcessSupervisor {
   private spawn(entry: Running): void {
     const spec = entry.spec
     const [bin, ...pre] = this.cli
-    const child = spawn(bin, [...pre, ...spec.args()], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: process.env })
+    // Own process group (a kill takes the node's pods with it), so a SIGKILLed parent would leave
+    // it running: its stdin is a pipe from us instead, and EOF on it means the parent is gone.
+    const child = spawn(bin, [...pre, ...spec.args()], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, [SUPERVISED_ENV]: '1' } })
     entry.child = child
     entry.output = ''
     let matched = false

@@ -1,9 +1,13 @@
 import { logger, type Logger } from '../../log.js'
 import { parseInspectionMode } from '../../../events/inspect.js'
 
+/** Set by `kstate up --processes` on its children: their stdin is a pipe from the parent. */
+export const SUPERVISED_ENV = 'KSTATE_SUPERVISED'
+
 /**
  * Runs a long-lived command until SIGINT/SIGTERM, then stops it cleanly (children, nats-server,
- * pod processes). A second signal forces the exit.
+ * pod processes). A second signal forces the exit. A supervised child also stops when its parent
+ * is gone (EOF on the stdin pipe), even when the parent was SIGKILLed and could not tell it.
  */
 export function runUntilSignal(log: Logger, stop: () => Promise<void>): void {
   let stopping = false
@@ -29,6 +33,13 @@ export function runUntilSignal(log: Logger, stop: () => Promise<void>): void {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  if (process.env[SUPERVISED_ENV] === '1' && !process.stdin.isTTY) {
+    process.stdin.on('end', () => {
+      if (!stopping) log.warn('supervisor gone (stdin closed): shutting down')
+      if (!stopping) onSignal('SIGTERM')
+    })
+    process.stdin.resume()
+  }
 }
 
 export const rootLogger = (): Logger => logger('')
