@@ -18,7 +18,7 @@ import { ensureLogStream } from '../runtime/event-log/stream.js'
 import { logger, setLogLevel } from '../runtime/log.js'
 import { connectNats } from '../runtime/nats/connect.js'
 import { startNatsServer } from '../runtime/nats/server.js'
-import { lifecycleHistory, publishHistory } from './_log.js'
+import { lifecycleHistory, publishHistory } from './log-fixture.js'
 import { report } from './report.js'
 
 const arg = (name: string, dflt: number) => {
@@ -75,7 +75,7 @@ try {
   const s = full.snapshot!
   console.log(`snapshot at rev ${s.rev}: ${(s.bytes / 1024 / 1024).toFixed(1)} MB in ${s.chunks} chunks, written in ${(s.writeMs / 1000).toFixed(2)} s beside the API; event loop held at most ${s.maxEventLoopDelayMs} ms (p99 ${s.p99EventLoopDelayMs} ms)`)
   const snap = start('snapshot')
-  console.log(`snapshot start: ${(snap.readyMs / 1000).toFixed(2)} s to ready (/readyz 200), ${(snap.replayMs / 1000).toFixed(2)} s of it loading the snapshot (fetch ${snap.snapshotLoad.readMs} ms, decode ${snap.snapshotLoad.decodeMs} ms) + tail; controllers running after ${(snap.controllersMs / 1000).toFixed(2)} s (heap ${snap.heapMb} MB, peak RSS ${snap.peakRssMb} MB)`)
+  console.log(`snapshot start: ${(snap.readyMs / 1000).toFixed(2)} s to ready (/readyz 200), ${(snap.replayMs / 1000).toFixed(2)} s of it loading the snapshot (decoding ${snap.snapshotLoad.decodeMs} ms as chunks arrive, fetch and checksum ${snap.snapshotLoad.readMs} ms besides) + tail; controllers running after ${(snap.controllersMs / 1000).toFixed(2)} s (heap ${snap.heapMb} MB, peak RSS ${snap.peakRssMb} MB)`)
   if (snap.hash !== full.hash || snap.rev !== full.rev) {
     failed = true
     console.log(`FAIL the snapshot start's projection differs from the full replay's (rev ${snap.rev} vs ${full.rev})`)

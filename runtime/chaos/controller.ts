@@ -17,6 +17,7 @@ import { actorRoute, PAUSABLE_ACTORS } from '../bus/peers.js'
 import { realClock, type Clock } from '../clock/clock.js'
 import type { Logger } from '../log.js'
 import { ChaosError, ChaosErrorCode, isChaosError } from './errors.js'
+import { getActor, listActors } from '../inspect/client.js'
 import { FaultRecorder } from './recorder.js'
 
 /**
@@ -132,6 +133,7 @@ export class ChaosController {
   /** Injects a fault; resolves once it is in effect (a killed process is dead, the table is sent). */
   async inject(fault: FaultSpec, forMs: number | undefined, by = 'admin'): Promise<string> {
     this.validate(fault)
+    if (fault.kind === 'pause') await this.mustExist(fault.actor)
     const id = newId(fault.kind)
     const now = this.clock.now()
     const until = fault.kind === 'restart-nats' ? now + fault.downMs : forMs !== undefined ? now + forMs : restartAt(fault, now)
@@ -191,6 +193,18 @@ export class ChaosController {
     for (const s of this.subs) s.unsubscribe()
   }
 
+  /** A pause names a live actor of some process (as `kstate inspect` lists them), else it would hold nothing. */
+  private async mustExist(actor: string): Promise<void> {
+    if (actorRoute(actor)) return
+    const { items } = await getActor(this.o.nc, actor).then(
+      (a) => ({ items: a ? [a] : [] }),
+      () => ({ items: [] }),
+    )
+    if (items.length > 0) return
+    const known = (await listActors(this.o.nc).catch(() => ({ items: [] as { id: string }[] }))).items.map((a) => a.id).filter((id) => !id.includes('/pod/'))
+    throw new ChaosError(ChaosErrorCode.UnknownTarget, `no actor ${actor}${known.length ? ` (actors: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''})` : ''}`)
+  }
+
   private validate(f: FaultSpec): void {
     const { targets } = this.o
     const known = (p: string) => targets.processes().includes(p)
@@ -213,8 +227,7 @@ export class ChaosController {
         for (const p of [...f.a, ...f.from]) if (!known(p)) throw new ChaosError(ChaosErrorCode.UnknownTarget, `no process ${p} (processes: ${targets.processes().join(', ')})`)
         return
       case 'pause':
-        if (!actorRoute(f.actor)) throw new ChaosError(ChaosErrorCode.NotPausable, `${f.actor} takes no input over the bus; pausable actors: ${PAUSABLE_ACTORS}`)
-        return
+        return // any actor: its mailbox is held where it runs (chaos/mailbox.ts); mustExist checks the id
       case 'skew-clock':
         if (!known(f.node)) throw new ChaosError(ChaosErrorCode.UnknownTarget, `no node ${f.node}`)
         return

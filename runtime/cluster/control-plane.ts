@@ -23,6 +23,8 @@ import type { NodeLifecycleFlags } from '../../actors/controllers/node-lifecycle
 import type { TolerationSeconds } from '../../actors/api-server/defaults.js'
 import { streamEvents } from './events-feed.js'
 import { startInspection } from '../inspect/nats.js'
+import { busOf } from '../bus/faulty-connection.js'
+import { applyPauses } from '../chaos/mailbox.js'
 import { inspectRoutes } from '../gateway/inspect.js'
 import type { InspectionMode } from '../../events/inspect.js'
 import { changesSince } from './history.js'
@@ -94,6 +96,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const store = new ClusterStore()
   const inspecting = startInspection({ nc, process: 'control-plane', clock, mode: o.flags?.inspect, log: log.child('inspect') })
   const inspection = inspecting.inspection
+  const bus = busOf(nc)
+  const stopPauses = bus ? applyPauses(bus.table, inspection, log.child('chaos')) : undefined
   let schedulerHost: ReturnType<typeof startScheduler> | undefined
   const api = new ApiServerHost({ js, store, clock, log: log.child('api-server'), tolerationSeconds: o.flags?.tolerationSeconds, inspection })
   let ready = false
@@ -163,6 +167,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       ready = false
       for (const c of controllers.reverse()) await c.stop()
       info.unsubscribe()
+      stopPauses?.()
       inspecting.stop()
       await new Promise<void>((r) => {
         server.close(() => r())

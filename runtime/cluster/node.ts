@@ -11,6 +11,8 @@ import { startKubelet, type KubeletDeps } from '../node/kubelet-host.js'
 import { ClusterStore } from '../projections/cluster-store.js'
 import { CLUSTER_INFO_SUBJECT } from './control-plane.js'
 import { startInspection } from '../inspect/nats.js'
+import { busOf } from '../bus/faulty-connection.js'
+import { applyPauses } from '../chaos/mailbox.js'
 import type { InspectionMode } from '../../events/inspect.js'
 
 export interface NodeOptions {
@@ -69,6 +71,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   // The node's clock (skewable by fault injection) stamps its inspection messages too.
   const clock = o.clock ?? nodeClock(realClock, nc, o.name)
   const inspecting = startInspection({ nc, process: `node/${o.name}`, clock, mode: o.inspect, log })
+  const bus = busOf(nc)
+  const stopPauses = bus ? applyPauses(bus.table, inspecting.inspection, log.child('chaos')) : undefined
   const kubelet = await startKubelet({
     inspection: inspecting.inspection,
     nodeName: o.name,
@@ -90,6 +94,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     nc,
     async stop() {
       await kubelet.stop()
+      stopPauses?.()
       inspecting.stop()
       await tail.stop().catch(() => {})
       await nc.drain().catch(() => {})

@@ -16,8 +16,14 @@ export class ReadStalledError extends Error {
  * Reads the messages of `stream` on `filter` that exist now, from `startSeq`, at most `max` of
  * them, through one ordered consumer (a flow, not a request per message), then stops. Rejects
  * with ReadStalledError when nothing arrives for `stallMs` (a lost consumer must not hang a start).
+ * With `each`, every message is handed over as it arrives and not kept (the result stays empty);
+ * an error it throws ends the read with that error.
  */
-export async function readStream(js: JetStreamClient, stream: string, o: { filter: string; startSeq?: number; max?: number; stallMs?: number }): Promise<StoredFrame[]> {
+export async function readStream(
+  js: JetStreamClient,
+  stream: string,
+  o: { filter: string; startSeq?: number; max?: number; stallMs?: number; each?: (f: StoredFrame) => void },
+): Promise<StoredFrame[]> {
   const start = Math.max(1, o.startSeq ?? 1)
   const consumer = await js.consumers.get(stream, {
     filter_subjects: o.filter,
@@ -36,14 +42,24 @@ export async function readStream(js: JetStreamClient, stream: string, o: { filte
   const done = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)))
   const stallMs = o.stallMs ?? 15_000
   let last = Date.now()
-  const watchdog = setInterval(() => Date.now() - last > stallMs && fail(new ReadStalledError(`${o.filter}: nothing delivered for ${stallMs} ms (${out.length} of ${info.num_pending} read)`)), 1_000)
+  let count = 0
+  const watchdog = setInterval(() => Date.now() - last > stallMs && fail(new ReadStalledError(`${o.filter}: nothing delivered for ${stallMs} ms (${count} of ${info.num_pending} read)`)), 1_000)
   const messages = await consumer.consume({
     max_bytes: 16 * 1024 * 1024,
     callback: (m) => {
       last = Date.now()
-      if (out.length >= max) return
-      out.push({ seq: m.info.streamSequence, subject: m.subject, data: m.data })
-      if (m.info.pending === 0 || out.length >= max) finish()
+      if (count >= max) return
+      count++
+      const f = { seq: m.info.streamSequence, subject: m.subject, data: m.data }
+      if (o.each) {
+        try {
+          o.each(f)
+        } catch (e) {
+          count = max
+          return fail(e as Error)
+        }
+      } else out.push(f)
+      if (m.info.pending === 0 || count >= max) finish()
     },
   })
   try {

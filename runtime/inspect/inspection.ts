@@ -298,13 +298,23 @@ export class Inspection {
     return { process: this.process, pid: this.pid, actors }
   }
 
-  /** One actor with its context, machine definition and resolved delays; undefined if not here. */
-  get(id: string): InspectionActorReply | undefined {
+  /** The live actor with this id in this process (roots and their children), or undefined. */
+  ref(id: string): AnyActorRef | undefined {
+    return this.find(id)?.ref
+  }
+
+  private find(id: string): Entry | undefined {
     // The root with the longest id above it: `kubelet/n1/pod/default/web` is a root of its own, not a child of `kubelet/n1`.
     const root = [...this.roots.values()].filter((r) => actorMatches(id, r.id)).sort((a, b) => b.id.length - a.id.length)[0]
     if (!root || statusOf(root.ref) !== 'active') return undefined
     const e = this.tree(root).map((ref) => this.entry(ref, root)).find((x) => x.id === id)
-    if (!e || statusOf(e.ref) !== 'active') return undefined
+    return e && statusOf(e.ref) === 'active' ? e : undefined
+  }
+
+  /** One actor with its context, machine definition and resolved delays; undefined if not here. */
+  get(id: string): InspectionActorReply | undefined {
+    const e = this.find(id)
+    if (!e) return undefined
     const context = jsonSafe((e.ref.getSnapshot() as { context?: unknown }).context)
     const logic = logicOf(e.ref)
     const definition = logic?.toJSON ? jsonSafe(machineDefinition(logic), { budget: 4 * 1024 * 1024, maxItems: 1_000, maxDepth: 64 }).value : undefined

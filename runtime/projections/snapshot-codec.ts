@@ -130,70 +130,93 @@ export function incompatibility(header: Pick<SnapshotHeader, 'format' | 'schemaV
 /**
  * Rebuilds a projection from a snapshot's bytes (the frames concatenated). With `only`, the other
  * resources' frames are skipped undecoded (a watch needs one resource). With `into`, the objects
- * go into that (empty) store, which others may already hold. Every frame is decoded and the
- * counts checked before anything is stored: a snapshot found bad halfway leaves `into` untouched.
- * Throws SnapshotError.
+ * go into that (empty) store, which others may already hold. Throws SnapshotError.
  */
 export function decodeSnapshot(bytes: Uint8Array, o: { only?: Resource; into?: ClusterStore } = {}): { header: SnapshotHeader; store: ClusterStore } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const only = o.only
-  let header: SnapshotHeader | undefined
-  const decoded: Record<Resource, [string, never][][]> = { pods: [], nodes: [], replicasets: [] }
-  const subjects: [string[], number[]][] = []
-  const seen = { pods: 0, nodes: 0, replicasets: 0, subjects: 0 }
-  let at = 0
-  while (at < bytes.length) {
-    if (at + 5 > bytes.length) throw new SnapshotError(SnapshotErrorCode.Truncated, `frame header cut at byte ${at}`)
-    const len = view.getUint32(at)
-    const kind = bytes[at + 4] as FrameKind
-    const end = at + 4 + len
-    if (len < 1 || end > bytes.length) throw new SnapshotError(SnapshotErrorCode.Truncated, `frame at byte ${at} runs past the end`)
-    const body = bytes.subarray(at + 5, end)
-    at = end
-    if (kind === FrameKind.header) {
-      header = unpack(body) as SnapshotHeader
-      const why = incompatibility(header)
-      if (why) throw new SnapshotError(SnapshotErrorCode.Incompatible, why)
-      continue
+  const d = new SnapshotDecoder(o.only)
+  d.push(bytes)
+  return d.finish(o.into)
+}
+
+/**
+ * Decodes a snapshot chunk by chunk as it arrives (frames may span chunks), so decoding overlaps
+ * the fetch. Every frame is decoded and the counts checked before `finish` stores anything: a
+ * snapshot found bad halfway leaves the target store untouched.
+ */
+export class SnapshotDecoder {
+  header: SnapshotHeader | undefined
+  private rest: Uint8Array = new Uint8Array(0)
+  private offset = 0
+  private readonly decoded: Record<Resource, [string, never][][]> = { pods: [], nodes: [], replicasets: [] }
+  private readonly subjects: [string[], number[]][] = []
+  private readonly seen = { pods: 0, nodes: 0, replicasets: 0, subjects: 0 }
+
+  constructor(private readonly only?: Resource) {}
+
+  /** Feeds the next bytes; decodes every frame they complete. Throws SnapshotError. */
+  push(chunk: Uint8Array): void {
+    const bytes = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk])
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    let at = 0
+    while (at + 5 <= bytes.length) {
+      const len = view.getUint32(at)
+      if (len < 1) throw new SnapshotError(SnapshotErrorCode.Corrupt, `empty frame at byte ${this.offset + at}`)
+      const end = at + 4 + len
+      if (end > bytes.length) break // the frame continues in the next chunk
+      this.frame(bytes[at + 4] as FrameKind, bytes.subarray(at + 5, end))
+      at = end
     }
+    this.offset += at
+    this.rest = bytes.subarray(at)
+  }
+
+  private frame(kind: FrameKind, body: Uint8Array): void {
+    const { only, seen } = this
+    if (kind === FrameKind.header) {
+      this.header = unpack(body) as SnapshotHeader
+      const why = incompatibility(this.header)
+      if (why) throw new SnapshotError(SnapshotErrorCode.Incompatible, why)
+      return
+    }
+    const header = this.header
     if (!header) throw new SnapshotError(SnapshotErrorCode.Corrupt, 'first frame is not the header')
     if (kind === FrameKind.subjects) {
-      if (only !== undefined) {
-        seen.subjects = header.counts.subjects
-        continue
-      }
+      if (only !== undefined) return void (seen.subjects = header.counts.subjects)
       const cols = unpack(body) as [string[], number[]]
       if (!Array.isArray(cols?.[0]) || !Array.isArray(cols[1]) || cols[0].length !== cols[1].length) throw new SnapshotError(SnapshotErrorCode.Corrupt, 'malformed subjects frame')
-      subjects.push(cols)
+      this.subjects.push(cols)
       seen.subjects += cols[0].length
-      continue
+      return
     }
     const r = RESOURCE_KINDS.find(([, k]) => k === kind)?.[0]
     if (!r) throw new SnapshotError(SnapshotErrorCode.Corrupt, `unknown frame kind ${kind}`)
-    if (only !== undefined && r !== only) {
-      seen[r] = header.counts[r]
-      continue
-    }
+    if (only !== undefined && r !== only) return void (seen[r] = header.counts[r])
     const list = unpack(body) as [string, never][]
     if (!Array.isArray(list)) throw new SnapshotError(SnapshotErrorCode.Corrupt, `malformed ${r} frame`)
-    decoded[r].push(list)
+    this.decoded[r].push(list)
     seen[r] += list.length
   }
-  if (!header) throw new SnapshotError(SnapshotErrorCode.Truncated, 'no header frame')
-  for (const k of Object.keys(seen) as (keyof typeof seen)[]) {
-    if (seen[k] !== header.counts[k]) throw new SnapshotError(SnapshotErrorCode.Truncated, `${k}: ${seen[k]} of ${header.counts[k]} entries`)
+
+  /** Checks that everything the header announced arrived, then stores it (in `into`, or a new store). */
+  finish(into?: ClusterStore): { header: SnapshotHeader; store: ClusterStore } {
+    const header = this.header
+    if (!header) throw new SnapshotError(SnapshotErrorCode.Truncated, 'no header frame')
+    if (this.rest.length > 0) throw new SnapshotError(SnapshotErrorCode.Truncated, `frame at byte ${this.offset} runs past the end`)
+    for (const k of Object.keys(this.seen) as (keyof typeof this.seen)[]) {
+      if (this.seen[k] !== header.counts[k]) throw new SnapshotError(SnapshotErrorCode.Truncated, `${k}: ${this.seen[k]} of ${header.counts[k]} entries`)
+    }
+    const store = into ?? new ClusterStore()
+    if (store.rev !== 0) throw new Error('a snapshot is loaded into an empty store only')
+    for (const [r] of RESOURCE_KINDS) {
+      const rs = store.resource(r)
+      const change = { rev: header.revs[r] }
+      for (const list of this.decoded[r]) for (const [key, obj] of list) rs.set(key, obj, change)
+      rs.rev = header.revs[r]
+    }
+    for (const [names, revs] of this.subjects) for (let i = 0; i < names.length; i++) store.restoreSubjectRev(names[i], revs[i])
+    store.rev = header.rev
+    return { header, store }
   }
-  const store = o.into ?? new ClusterStore()
-  if (store.rev !== 0) throw new Error('a snapshot is loaded into an empty store only')
-  for (const [r] of RESOURCE_KINDS) {
-    const rs = store.resource(r)
-    const change = { rev: header.revs[r] }
-    for (const list of decoded[r]) for (const [key, obj] of list) rs.set(key, obj, change)
-    rs.rev = header.revs[r]
-  }
-  for (const [names, revs] of subjects) for (let i = 0; i < names.length; i++) store.restoreSubjectRev(names[i], revs[i])
-  store.rev = header.rev
-  return { header, store }
 }
 
 function unpack(body: Uint8Array): unknown {

@@ -120,6 +120,33 @@ async function pruneSnapshots(js: JetStreamClient, jsm: JetStreamManager, keep: 
   }
 }
 
+/**
+ * Hands a snapshot's chunks to `onChunk` as they arrive (decoding overlaps the fetch), then checks
+ * them against the manifest (count, size, sha256). Throws SnapshotError: the caller discards what
+ * `onChunk` built.
+ */
+export async function streamSnapshot(js: JetStreamClient, m: SnapshotManifest, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+  const sha = createHash('sha256')
+  let chunks = 0
+  let bytes = 0
+  let firstSeq = 0
+  await readStream(js, SNAPSHOT_STREAM, {
+    filter: chunkSubject(m.rev),
+    startSeq: m.firstSeq,
+    max: m.chunks,
+    each: (f) => {
+      if (chunks++ === 0) firstSeq = f.seq
+      bytes += f.data.length
+      sha.update(f.data)
+      onChunk(f.data)
+    },
+  })
+  if (chunks !== m.chunks || firstSeq !== m.firstSeq) throw new SnapshotError(SnapshotErrorCode.Truncated, `${chunks} of ${m.chunks} chunks found`)
+  if (bytes !== m.bytes) throw new SnapshotError(SnapshotErrorCode.Truncated, `${bytes} of ${m.bytes} bytes found`)
+  const digest = sha.digest('hex')
+  if (digest !== m.sha256) throw new SnapshotError(SnapshotErrorCode.Corrupt, `checksum mismatch (sha256 ${digest.slice(0, 12)}…, manifest ${m.sha256.slice(0, 12)}…)`)
+}
+
 /** Reads a snapshot's bytes and checks them against its manifest (count, size, sha256). Throws SnapshotError. */
 export async function readSnapshotBytes(js: JetStreamClient, m: SnapshotManifest): Promise<Uint8Array> {
   const frames = await readStream(js, SNAPSHOT_STREAM, { filter: chunkSubject(m.rev), startSeq: m.firstSeq, max: m.chunks })

@@ -24,6 +24,9 @@ async function phaseOf(pod: string): Promise<string | undefined> {
 const events = async () => (await c.run(['events', '-o', 'json'])).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rev: number; type: string; object: string; by: string })
 const pinned = (name: string, node: string, seconds: number) =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  nodeName: ${node}\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: s\n    image: busybox\n    command: ["sleep", "${seconds}"]\n`
+/** A pod for the scheduler to place. */
+const POD = (name: string, seconds: number) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: s\n    image: busybox\n    command: ["sleep", "${seconds}"]\n`
 
 test.before(async () => {
   c = await startChaosCluster(2)
@@ -81,8 +84,20 @@ test('pause kubelet/node-1: its input waits (the pod does not start); resume del
   const r = await chaos('resume', 'kubelet/node-1')
   assert.is(r.code, 0, r.stderr)
   await until(async () => (await phaseOf('chaos-paused')) === 'Running', 20_000, 'the pod Running after resume')
-  assert.match((await chaos('pause', 'scheduler')).stderr, /scheduler takes no input over the bus; pausable actors: api-server, node-controller, kubelet\/<node>/)
+  assert.match((await chaos('pause', 'no-such-actor')).stderr, /no actor no-such-actor \(actors: .*scheduler/)
   await c.run(['delete', 'pod', 'chaos-paused', '--now'])
+})
+
+test('pause scheduler (an in-process actor): pods wait unbound with the mailbox kept; resume binds them', async () => {
+  const r = await chaos('pause', 'scheduler')
+  assert.is(r.code, 0, r.stderr)
+  assert.is((await c.run(['apply', '-f', '-'], { input: POD('chaos-unscheduled', 7203) })).code, 0)
+  await new Promise((res) => setTimeout(res, 3_000))
+  const pod = JSON.parse((await c.run(['get', 'pod', 'chaos-unscheduled', '-o', 'json'])).stdout) as { spec: { nodeName?: string }; status: { phase: string } }
+  assert.is(pod.spec.nodeName, undefined, 'not bound while the scheduler is paused')
+  assert.is((await chaos('resume', 'scheduler')).code, 0)
+  await until(async () => (await phaseOf('chaos-unscheduled')) === 'Running', 20_000, 'bound and Running after resume')
+  await c.run(['delete', 'pod', 'chaos-unscheduled', '--now'])
 })
 
 test('skew-clock +30s: the node\'s heartbeats run 30 s ahead', async () => {

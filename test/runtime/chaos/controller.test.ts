@@ -89,7 +89,7 @@ test('what cannot be done is refused with a reason', async () => {
   }
   assert.is(await refuse({ kind: 'kill-node', node: 'node-1' }), 'CHAOS_NOT_SUPERVISED: kills need OS processes: start the cluster with `kstate up --processes`')
   assert.match(await refuse({ kind: 'partition', a: ['node-9'], from: ['control-plane'], oneWay: false }), 'CHAOS_UNKNOWN_TARGET: no process node-9')
-  assert.match(await refuse({ kind: 'pause', actor: 'scheduler' }), 'CHAOS_NOT_PAUSABLE')
+  assert.match(await refuse({ kind: 'pause', actor: 'no-such-actor' }), 'CHAOS_UNKNOWN_TARGET: no actor no-such-actor')
   assert.match(await refuse({ kind: 'skew-clock', node: 'node-7', offsetMs: 1 }), 'CHAOS_UNKNOWN_TARGET')
   const r = await controller.handle({ op: 'clear', token: TOKEN, id: 'nope' })
   assert.is(r.ok ? '' : r.code, 'CHAOS_UNKNOWN_FAULT')
