@@ -18,7 +18,7 @@ import { logger, setLogLevel } from '../runtime/log.js'
 import { connectNats } from '../runtime/nats/connect.js'
 import { startNatsServer } from '../runtime/nats/server.js'
 import { ClusterStore } from '../runtime/projections/cluster-store.js'
-import { eventsPerPod, lifecycleHistory, publishHistory } from './log-fixture.js'
+import { eventsPerPod, lifecycleHistory, publishHistory } from './_log-fixture.js'
 import { peakRssMb, report } from './report.js'
 
 const arg = (name: string, dflt: number) => {

@@ -18,7 +18,7 @@ import { ensureLogStream } from '../runtime/event-log/stream.js'
 import { logger, setLogLevel } from '../runtime/log.js'
 import { connectNats } from '../runtime/nats/connect.js'
 import { startNatsServer } from '../runtime/nats/server.js'
-import { lifecycleHistory, publishHistory } from './log-fixture.js'
+import { lifecycleHistory, publishHistory } from './_log-fixture.js'
 import { report } from './report.js'
 
 const arg = (name: string, dflt: number) => {
