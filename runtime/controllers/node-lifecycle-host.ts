@@ -56,6 +56,22 @@ export interface LeaseSource {
   start(onLease: (name: string, renewTime: number) => void): Promise<() => Promise<void>>
 }
 
+/** Leases handed over in process (simulated kubelets): `renew` reaches the controller once it has started. */
+export function pushedLeases(): { source: LeaseSource; renew(name: string, renewTime: number): void } {
+  let onLease: ((name: string, renewTime: number) => void) | undefined
+  return {
+    source: {
+      async start(fn) {
+        onLease = fn
+        return async () => {
+          onLease = undefined
+        }
+      },
+    },
+    renew: (name, renewTime) => onLease?.(name, renewTime),
+  }
+}
+
 /** Leases from the JetStream KV bucket the kubelets renew (one wildcard watch: NATS 2.9 allows one filter). */
 export function natsLeaseSource(nc: NatsConnection, log: Logger): LeaseSource {
   return {

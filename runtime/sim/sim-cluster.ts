@@ -2,7 +2,7 @@ import type { NodeLifecycleFlags } from '../../actors/controllers/node-lifecycle
 import type { TolerationSeconds } from '../../actors/api-server/defaults.js'
 import type { ApiClient } from '../api/client.js'
 import type { VirtualClock } from '../clock/virtual-clock.js'
-import { startNodeLifecycleController, type LeaseSource } from '../controllers/node-lifecycle-host.js'
+import { pushedLeases, startNodeLifecycleController } from '../controllers/node-lifecycle-host.js'
 import { startReplicaSetController } from '../controllers/replicaset-host.js'
 import { startTaintEvictionController } from '../controllers/taint-eviction-host.js'
 import type { Logger } from '../log.js'
@@ -45,15 +45,7 @@ export async function startSimCluster(o: SimClusterOptions): Promise<SimCluster>
   const store = new ClusterStore()
   const api = new MemoryApiServer(store, clock, o.tolerationSeconds)
   const as = (user: string): ApiClient => ({ request: (r, c) => api.request(r, { user, ...c }) })
-  let onLease: ((name: string, renewTime: number) => void) | undefined
-  const leases: LeaseSource = {
-    async start(fn) {
-      onLease = fn
-      return async () => {
-        onLease = undefined
-      }
-    },
-  }
+  const leases = pushedLeases()
   const nodes = new SimulatedNodes({
     api,
     store,
@@ -61,11 +53,11 @@ export async function startSimCluster(o: SimClusterOptions): Promise<SimCluster>
     count: o.nodes,
     zoneSize: o.zoneSize,
     onLeases: (renewals) => {
-      for (const r of renewals) onLease?.(r.node, r.renewTime)
+      for (const r of renewals) leases.renew(r.node, r.renewTime)
     },
   })
   const scheduler = startScheduler({ api: as('system:kube-scheduler'), pods: store.pods, nodes: store.nodes, clock, log: log.child('scheduler') })
-  const nlc = await startNodeLifecycleController({ api: as('system:node-controller'), nodes: store.nodes, pods: store.pods, leases, clock, log, flags: o.nodeLifecycle })
+  const nlc = await startNodeLifecycleController({ api: as('system:node-controller'), nodes: store.nodes, pods: store.pods, leases: leases.source, clock, log, flags: o.nodeLifecycle })
   const te = startTaintEvictionController({ api: as('system:taint-eviction-controller'), nodes: store.nodes, pods: store.pods, clock, log })
   const rs = startReplicaSetController({ api: as('system:replicaset-controller'), replicaSets: store.replicasets, pods: store.pods, clock, log })
   await nodes.start()

@@ -54,24 +54,7 @@ export class SimulatedNodes {
     const now = this.o.clock.now()
     const cap = this.o.capacity ?? { cpu: '32', memory: '256Gi', pods: '110' }
     for (const [i, name] of this.names.entries()) {
-      const node: Node = {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': this.zoneOf(i), type: 'kwok' } },
-        spec: {},
-        status: {
-          capacity: cap,
-          allocatable: cap,
-          conditions: [
-            { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: rfc3339(now), lastTransitionTime: rfc3339(now) },
-            { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', lastHeartbeatTime: rfc3339(now), lastTransitionTime: rfc3339(now) },
-            { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', lastHeartbeatTime: rfc3339(now), lastTransitionTime: rfc3339(now) },
-            { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', lastHeartbeatTime: rfc3339(now), lastTransitionTime: rfc3339(now) },
-          ],
-          nodeInfo: { kubeletVersion: 'v1.32.0-kwok', containerRuntimeVersion: 'kwok://fake', osImage: 'kwok', kernelVersion: '', operatingSystem: 'linux', architecture: 'amd64', machineID: '', systemUUID: '', bootID: '', kubeProxyVersion: '' },
-          addresses: [{ type: 'InternalIP', address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }],
-        },
-      }
+      const node = kwokNode(name, this.zoneOf(i), now, cap, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)
       const r = await this.o.api.request({ verb: 'create', resource: 'nodes', object: node }, { user: `system:node:${name}` })
       if (!r.ok && r.status.reason !== 'AlreadyExists') throw new Error(`registering ${name}: ${r.status.message}`)
     }
@@ -191,5 +174,29 @@ class PerNode {
       this.byNode.delete(node)
     }
     return out
+  }
+}
+
+/** A KWOK-style Node as a simulated kubelet registers it: Ready, no pressure, the given capacity. */
+export function kwokNode(name: string, zone: string, now: number, capacity: Record<string, string>, ip: string): Node {
+  const at = rfc3339(now)
+  const cond = (type: string, status: string, reason: string, message?: string) => ({ type, status, reason, ...(message ? { message } : {}), lastHeartbeatTime: at, lastTransitionTime: at })
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': zone, type: 'kwok' } },
+    spec: {},
+    status: {
+      capacity,
+      allocatable: capacity,
+      conditions: [
+        cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+        cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory'),
+        cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure'),
+        cond('PIDPressure', 'False', 'KubeletHasSufficientPID'),
+      ],
+      nodeInfo: { kubeletVersion: 'v1.32.0-kwok', containerRuntimeVersion: 'kwok://fake', osImage: 'kwok', kernelVersion: '', operatingSystem: 'linux', architecture: 'amd64', machineID: '', systemUUID: '', bootID: '', kubeProxyVersion: '' },
+      addresses: [{ type: 'InternalIP', address: ip }],
+    },
   }
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../clock/clock.js'
 import type { PodRuntimeObservation } from '../invariants/index.js'
 import { API_SERVER } from './api-link.js'
 import type { SimNetwork } from './network.js'
+import { kwokNode } from '../sim/simulated-nodes.js'
 import type { ProcessView } from './process-view.js'
 
 export interface SimKubeletsOptions {
@@ -288,26 +289,6 @@ export class SimKubelets {
   }
 
   private nodeObject(name: string, i: number): Node {
-    const at = rfc3339(this.o.clock.now())
-    const cap = this.o.capacity ?? { cpu: '32', memory: '256Gi', pods: '110' }
-    const cond = (type: string, status: string, reason: string, message?: string) => ({ type, status, reason, ...(message ? { message } : {}), lastHeartbeatTime: at, lastTransitionTime: at })
-    return {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': this.zoneOf(i), type: 'kwok' } },
-      spec: {},
-      status: {
-        capacity: cap,
-        allocatable: cap,
-        conditions: [
-          cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-          cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory'),
-          cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure'),
-          cond('PIDPressure', 'False', 'KubeletHasSufficientPID'),
-        ],
-        nodeInfo: { kubeletVersion: 'v1.32.0-kwok', containerRuntimeVersion: 'kwok://fake', osImage: 'kwok', kernelVersion: '', operatingSystem: 'linux', architecture: 'amd64', machineID: '', systemUUID: '', bootID: '', kubeProxyVersion: '' },
-        addresses: [{ type: 'InternalIP', address: this.ip(i) }],
-      },
-    }
+    return kwokNode(name, this.zoneOf(i), this.o.clock.now(), this.o.capacity ?? { cpu: '32', memory: '256Gi', pods: '110' }, this.ip(i))
   }
 }

@@ -3,7 +3,7 @@ import type { Observable } from 'rxjs'
 import type { Resource } from '../../events/index.js'
 import type { ApiClient } from '../api/client.js'
 import { VirtualClock } from '../clock/virtual-clock.js'
-import { startNodeLifecycleController, type LeaseSource } from '../controllers/node-lifecycle-host.js'
+import { pushedLeases, startNodeLifecycleController } from '../controllers/node-lifecycle-host.js'
 import { startReplicaSetController } from '../controllers/replicaset-host.js'
 import { startTaintEvictionController } from '../controllers/taint-eviction-host.js'
 import { InvariantSuite, LogHash, ObjectSetHash, ReplicaSetTally, type Violation } from '../invariants/index.js'
@@ -169,21 +169,13 @@ export async function runSimulation(o: SimulationOptions, log: Logger, hooks: Si
   const view = (p: string) => views.get(p)!
 
   // ---- the control plane
-  let onLease: ((name: string, renewTime: number) => void) | undefined
-  const leases: LeaseSource = {
-    async start(fn) {
-      onLease = fn
-      return async () => {
-        onLease = undefined
-      }
-    },
-  }
+  const leases = pushedLeases()
   const scheduler = startScheduler({ api: link('scheduler', 'system:kube-scheduler'), pods: view('scheduler').pods, nodes: view('scheduler').nodes, clock, log: log.child('scheduler') })
   const nlc = await startNodeLifecycleController({
     api: link('node-controller', 'system:node-controller'),
     nodes: view('node-controller').nodes,
     pods: view('node-controller').pods,
-    leases,
+    leases: leases.source,
     clock,
     log,
   })
@@ -191,7 +183,7 @@ export async function runSimulation(o: SimulationOptions, log: Logger, hooks: Si
   const rs = startReplicaSetController({ api: link('replicaset-controller', 'system:replicaset-controller'), replicaSets: view('replicaset-controller').replicasets, pods: view('replicaset-controller').pods, clock, log })
 
   // ---- the nodes
-  const leaseBucket = new LeaseBucket((node, renewTime) => onLease?.(node, renewTime))
+  const leaseBucket = new LeaseBucket(leases.renew)
   const nodeLinks = new Map<string, ApiClient>()
   const kubelets = new SimKubelets({
     clock,

@@ -14,15 +14,9 @@ export function pgrep(pattern: string): number[] {
 }
 
 export async function startChaosCluster(nodes: number): Promise<Cluster> {
-  try {
-    const c = await startCluster({ nodes, args: ['--processes', ...FAST] })
-    await until(async () => ((await c.run(['get', 'nodes'])).stdout.match(/\bReady\b/g) ?? []).length === nodes, 60_000, `${nodes} Ready nodes`)
-    return c
-  } catch (e) {
-    // uvu swallows a failing hook's message: print it.
-    console.error('before failed:', e)
-    throw e
-  }
+  const c = await startCluster({ nodes, args: ['--processes', ...FAST] })
+  await until(async () => ((await c.run(['get', 'nodes'])).stdout.match(/\bReady\b/g) ?? []).length === nodes, 60_000, `${nodes} Ready nodes`)
+  return c
 }
 
 /** Stops the cluster; the supervisor's children live in their own process groups, so anything left is ended by pid. */

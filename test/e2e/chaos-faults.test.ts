@@ -9,7 +9,7 @@ import { readCredentials, readEndpoints } from '../../runtime/cluster/data-dir.j
 import { connectChaos } from '../../runtime/chaos/client.js'
 import { isChaosError } from '../../runtime/chaos/errors.js'
 import { pgrep, startChaosCluster, stopChaosCluster } from './chaos-cluster.js'
-import { kstate, until, type Cluster } from './cluster.js'
+import { kstate, loudly, until, type Cluster } from './cluster.js'
 
 let c: Cluster
 
@@ -28,9 +28,11 @@ const pinned = (name: string, node: string, seconds: number) =>
 const POD = (name: string, seconds: number) =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: s\n    image: busybox\n    command: ["sleep", "${seconds}"]\n`
 
-test.before(async () => {
-  c = await startChaosCluster(2)
-})
+test.before(
+  loudly(async () => {
+    c = await startChaosCluster(2)
+  }),
+)
 test.after(() => stopChaosCluster(c))
 
 test('a partition is listed, recorded as FaultInjected/FaultCleared, and healed', async () => {

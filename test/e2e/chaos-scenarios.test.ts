@@ -8,14 +8,16 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startChaosCluster, stopChaosCluster } from './chaos-cluster.js'
-import { kstate, type Cluster } from './cluster.js'
+import { kstate, loudly, type Cluster } from './cluster.js'
 
 let c: Cluster
 const INVARIANTS = ['acknowledged-writes-in-log', 'pod-bound-once', 'pod-on-one-node-at-once', 'replicasets-converge', 'resource-versions-increase', 'projections-agree']
 
-test.before(async () => {
-  c = await startChaosCluster(3)
-})
+test.before(
+  loudly(async () => {
+    c = await startChaosCluster(3)
+  }),
+)
 test.after(() => stopChaosCluster(c))
 
 async function run(name: string): Promise<void> {

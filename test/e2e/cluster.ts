@@ -139,3 +139,15 @@ export async function until<T>(check: () => Promise<T | undefined | false>, time
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }
+
+/** A `test.before` hook that prints why it failed: uvu swallows a failing hook's message. */
+export function loudly(hook: () => Promise<unknown>): () => Promise<void> {
+  return async () => {
+    try {
+      await hook()
+    } catch (e) {
+      console.error('before failed:', e)
+      throw e
+    }
+  }
+}

@@ -6,22 +6,19 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { removeDir, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
+import { loudly, removeDir, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
 
 let c: Cluster
 const nodes = new Map<string, Proc>()
 const follows: Proc[] = []
 const FAST_NODE = ['--node-lease-duration-seconds', '4', '--node-status-update-frequency', '1s']
 
-test.before(async () => {
-  try {
+test.before(
+  loudly(async () => {
     c = await startCluster({ nodes: 0, args: ['--node-monitor-period', '1s', '--node-monitor-grace-period', '4s'] })
     for (const n of ['n-a', 'n-b']) nodes.set(n, startProc(['node', '--name', n, '--data-dir', c.dir, ...FAST_NODE]))
-  } catch (e) {
-    console.error('before failed:', e)
-    throw e
-  }
-})
+  }),
+)
 test.after(async () => {
   for (const f of follows) f.kill('SIGKILL')
   for (const n of nodes.values()) n.kill('SIGKILL')

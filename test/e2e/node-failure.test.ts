@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { removeDir, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
+import { loudly, removeDir, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
 
 let c: Cluster
 const nodes = new Map<string, Proc>()
@@ -21,15 +21,7 @@ function startNode(name: string) {
   nodes.set(name, startProc(['node', '--name', name, '--data-dir', c.dir, ...FAST_NODE]))
 }
 
-test.before(async () => {
-  // uvu swallows a failing hook's message: print it.
-  try {
-    await start()
-  } catch (e) {
-    console.error('before failed:', e)
-    throw e
-  }
-})
+test.before(loudly(start))
 
 async function start() {
   c = await startCluster({

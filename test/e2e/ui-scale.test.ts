@@ -23,7 +23,7 @@ import { loadClientConfig, type ClientConfig } from '../../runtime/cluster/kubec
 import { logger, setLogLevel } from '../../runtime/log.js'
 import { connectNats } from '../../runtime/nats/connect.js'
 import { startSimCluster } from '../../runtime/sim/sim-cluster.js'
-import { removeDir, ROOT, startCluster, until, type Cluster } from './cluster.js'
+import { loudly, removeDir, ROOT, startCluster, until, type Cluster } from './cluster.js'
 
 const NODES = 1_000
 const PODS = 10_000
@@ -40,14 +40,7 @@ let browser: Browser
 let page: Page
 let lastRev = 0
 
-test.before(async () => {
-  try {
-    await start()
-  } catch (e) {
-    console.error('before failed:', e)
-    throw e
-  }
-})
+test.before(loudly(start))
 
 /** Runs the simulated cluster to 10,000 Running pods and returns its log. */
 async function simulatedLog() {

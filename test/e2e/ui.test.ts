@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { removeDir, ROOT, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
+import { loudly, removeDir, ROOT, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
 
 const ARTIFACTS = join(ROOT, 'test/artifacts/ui')
 const FAST_NODE = ['--node-lease-duration-seconds', '4', '--node-status-update-frequency', '1s']
@@ -34,14 +34,7 @@ const eventRows = async (): Promise<Row[]> =>
     .map((l) => JSON.parse(l) as Row)
 const cardReady = (p: Page, node: string) => p.locator(`.card[data-node="${node}"]`).getAttribute('data-ready', { timeout: 2_000 })
 
-test.before(async () => {
-  try {
-    await start()
-  } catch (e) {
-    console.error('before failed:', e)
-    throw e
-  }
-})
+test.before(loudly(start))
 
 async function start() {
   mkdirSync(ARTIFACTS, { recursive: true })

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { removeDir, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
+import { loudly, removeDir, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
 import { WEB_RS as RS } from './manifests.js'
 
 let c: Cluster
@@ -15,18 +15,15 @@ const nodes = new Map<string, Proc>()
 type PodJson = { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { phase?: string } }
 const pods = async (): Promise<PodJson[]> => JSON.parse((await c.run(['get', 'pods', '-o', 'json'])).stdout).items
 
-test.before(async () => {
-  try {
+test.before(
+  loudly(async () => {
     c = await startCluster({
       nodes: 0,
       args: ['--node-monitor-period', '1s', '--node-monitor-grace-period', '4s', '--default-unreachable-toleration-seconds', '3', '--default-not-ready-toleration-seconds', '3'],
     })
     for (const n of ['n-a', 'n-b']) nodes.set(n, startProc(['node', '--name', n, '--data-dir', c.dir, '--node-lease-duration-seconds', '4']))
-  } catch (e) {
-    console.error('before failed:', e)
-    throw e
-  }
-})
+  }),
+)
 test.after(async () => {
   for (const n of nodes.values()) n.kill('SIGKILL')
   await c?.stop()
