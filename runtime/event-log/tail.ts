@@ -47,14 +47,16 @@ export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<T
     // with `kstate chaos restart nats`: the log stood still ~40 s for every reader with the default).
     expires: 5_000,
     callback: (m) => {
-      const rev = m.info.streamSequence
+      // `m.info` parses the reply subject on every access: read it once.
+      const info = m.info
+      const rev = info.streamSequence
       try {
         opts.onEvent({ rev, subject: m.subject, event: decodeEvent(m.data) })
       } catch (e) {
         malformed++
         opts.onMalformed?.(rev, m.subject, e as Error)
       }
-      if (!done && (m.info.pending === 0 || rev >= lastRev)) {
+      if (!done && (info.pending === 0 || rev >= lastRev)) {
         done = true
         markCaughtUp()
       }
