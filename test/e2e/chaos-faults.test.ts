@@ -9,7 +9,7 @@ import { readCredentials, readEndpoints } from '../../runtime/cluster/data-dir.j
 import { connectChaos } from '../../runtime/chaos/client.js'
 import { isChaosError } from '../../runtime/chaos/errors.js'
 import { pgrep, startChaosCluster, stopChaosCluster } from './chaos-cluster.js'
-import { kstate, loudly, until, type Cluster } from './cluster.js'
+import { kstate, loudly, podProcesses, until, type Cluster } from './cluster.js'
 
 let c: Cluster
 
@@ -60,13 +60,13 @@ test('kill node: the node process and its pods are SIGKILLed; clearing the fault
   await until(async () => (await phaseOf('chaos-victim')) === 'Running', 30_000, 'the pod Running on node-2')
   const nodePids = pgrep(`node --name node-2 --data-dir ${c.dir}`)
   assert.is(nodePids.length, 1)
-  assert.is(pgrep('^sleep 7201$').length, 1)
+  assert.is(podProcesses(c.dir, 'sleep 7201').length, 1)
   const r = await chaos('kill', 'node', 'node-2')
   assert.is(r.code, 0, r.stderr)
   const id = /fault\/(kill-node-[0-9a-f]+) injected/.exec(r.stdout)![1]
   // When the command returns the processes are gone.
   assert.equal(pgrep(`node --name node-2 --data-dir ${c.dir}`), [])
-  assert.equal(pgrep('^sleep 7201$'), [])
+  assert.equal(podProcesses(c.dir, 'sleep 7201'), [])
   assert.match((await chaos('kill', 'node', 'node-2')).stderr, 'node-2 is already killed')
   await until(async () => (await readyOf('node-2')) === 'Unknown', 20_000, 'node-2 Unknown')
   assert.is((await chaos('clear', id)).code, 0)
@@ -81,7 +81,7 @@ test('pause kubelet/node-1: its input waits (the pod does not start); resume del
   assert.is((await chaos('pause', 'kubelet/node-1')).code, 0)
   assert.is((await c.run(['apply', '-f', '-'], { input: pinned('chaos-paused', 'node-1', 7202) })).code, 0)
   await new Promise((r) => setTimeout(r, 3_000))
-  assert.equal(pgrep('^sleep 7202$'), [], 'not started while paused')
+  assert.equal(podProcesses(c.dir, 'sleep 7202'), [], 'not started while paused')
   assert.is.not(await phaseOf('chaos-paused'), 'Running')
   const r = await chaos('resume', 'kubelet/node-1')
   assert.is(r.code, 0, r.stderr)

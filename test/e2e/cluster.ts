@@ -3,8 +3,8 @@
  * cluster in its own temp data dir, its own process group, on ports the OS picks. Every process a
  * test starts is killed in `stop()` (group-wide, so pod processes go too).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -150,4 +150,30 @@ export function loudly(hook: () => Promise<unknown>): () => Promise<void> {
       throw e
     }
   }
+}
+
+/**
+ * Pids of processes whose whole command line is `cmdline` and whose working directory is under
+ * `dir`: a cluster's pod processes run in `DIR/nodes/NODE/pods/…`, so another test's (or a
+ * stale run's) `sleep 3600` is not counted.
+ */
+export function podProcesses(dir: string, cmdline: string): number[] {
+  let out = ''
+  try {
+    out = execFileSync('pgrep', ['-fx', cmdline], { encoding: 'utf8' })
+  } catch {
+    return [] // pgrep exits 1 when nothing matches
+  }
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)
+      } catch {
+        return false // gone meanwhile
+      }
+    })
 }

@@ -4,10 +4,9 @@
  * Running on the other nodes within grace + toleration + 5 s; the node restarts: taints gone, no
  * duplicate process.
  */
-import { execFileSync } from 'node:child_process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { loudly, removeDir, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
+import { loudly, podProcesses, removeDir, startCluster, startProc, until, type Cluster, type Proc } from './cluster.js'
 
 let c: Cluster
 const nodes = new Map<string, Proc>()
@@ -88,8 +87,7 @@ test('the node comes back: taints removed, its old pods are not started again', 
   // The evicted pods' deletions are confirmed by the returning kubelet; none runs twice.
   await until(async () => (await pods()).length === 6, 20_000, 'only the six active pods remain')
   await new Promise((r) => setTimeout(r, 2_000))
-  const sleeps = execFileSync('sh', ['-c', "pgrep -fx 'sleep 3600' | wc -l"], { encoding: 'utf8' }).trim()
-  assert.is(Number(sleeps), 6, 'exactly six sleep processes')
+  assert.is(podProcesses(c.dir, 'sleep 3600').length, 6, 'exactly six sleep processes')
 })
 
 test.run()

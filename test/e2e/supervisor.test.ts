@@ -7,7 +7,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startCluster, until, type Cluster } from './cluster.js'
+import { podProcesses, startCluster, until, type Cluster } from './cluster.js'
 import { FAST, pgrep, stopChaosCluster } from './chaos-cluster.js'
 
 let c: Cluster | undefined
@@ -21,7 +21,7 @@ test('SIGKILL of kstate up --processes: control plane, node and pod processes st
   const natsPid = Number(readFileSync(join(c.dir, 'nats.pid'), 'utf8').trim())
   const children = pgrep(c.dir).filter((p) => p !== c!.proc.child.pid && p !== natsPid)
   assert.ok(children.length >= 2, `control plane and node run as processes: ${children}`)
-  const pods = pgrep('^sleep 3600$')
+  const pods = podProcesses(c.dir, 'sleep 3600')
   assert.ok(pods.length >= 1, 'the pod runs as a process')
 
   process.kill(c.proc.child.pid!, 'SIGKILL') // the parent only, not its group
