@@ -47,7 +47,6 @@ export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<T
     // with `kstate chaos restart nats`: the log stood still ~40 s for every reader with the default).
     expires: 5_000,
     callback: (m) => {
-      // `m.info` parses the reply subject on every access: read it once.
       const info = m.info
       const rev = info.streamSequence
       try {
