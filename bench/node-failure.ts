@@ -8,11 +8,10 @@
  *
  *   npm run bench -- node-failure [--nodes 5000] [--pods 50000] [--zone-size 500]
  */
-import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { Pod } from 'kubernetes-types/core/v1.js'
 import { VirtualClock } from '../runtime/clock/virtual-clock.js'
 import { logger, setLogLevel } from '../runtime/log.js'
-import { startSimCluster } from '../runtime/sim/sim-cluster.js'
+import { simReplicaSet, startSimCluster } from '../runtime/sim/sim-cluster.js'
 import { peakRssMb, report } from './report.js'
 
 const arg = (name: string, dflt: number) => {
@@ -46,16 +45,7 @@ const clock = new VirtualClock(Date.UTC(2026, 10, 23, 12, 0, 0))
 const setupSimStart = clock.now()
 const setupStarted = performance.now()
 const sim = await startSimCluster({ clock, nodes: NODES, zoneSize: ZONE_SIZE, log })
-const rsTemplate = (i: number): ReplicaSet => ({
-  apiVersion: 'apps/v1',
-  kind: 'ReplicaSet',
-  metadata: { name: `app-${i}`, namespace: 'default' },
-  spec: {
-    replicas: PODS / REPLICASETS,
-    selector: { matchLabels: { app: `app-${i}` } },
-    template: { metadata: { labels: { app: `app-${i}` } }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } },
-  },
-})
+const rsTemplate = (i: number) => simReplicaSet(`app-${i}`, PODS / REPLICASETS)
 for (let i = 0; i < REPLICASETS; i++) {
   const r = await sim.api.request({ verb: 'create', resource: 'replicasets', namespace: 'default', object: rsTemplate(i) }, { user: 'admin' })
   if (!r.ok) throw new Error(r.status.message)

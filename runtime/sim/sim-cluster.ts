@@ -1,3 +1,4 @@
+import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { NodeLifecycleFlags } from '../../actors/controllers/node-lifecycle/controller.js'
 import type { TolerationSeconds } from '../../actors/api-server/defaults.js'
 import type { ApiClient } from '../api/client.js'
@@ -81,6 +82,20 @@ export async function startSimCluster(o: SimClusterOptions): Promise<SimCluster>
       te.stop()
       await nlc.stop()
       scheduler.stop()
+    },
+  }
+}
+
+/** A ReplicaSet of `replicas` small pods (100m cpu, 128Mi) labelled `app: NAME`, as the scale runs create them. */
+export function simReplicaSet(name: string, replicas: number): ReplicaSet {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } },
     },
   }
 }

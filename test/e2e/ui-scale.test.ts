@@ -8,7 +8,6 @@
  * real Lease) stay Ready during the run.
  */
 import { jetstream } from '@nats-io/jetstream'
-import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { Node } from 'kubernetes-types/core/v1.js'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -22,7 +21,7 @@ import { readCredentials, readEndpoints } from '../../runtime/cluster/data-dir.j
 import { loadClientConfig, type ClientConfig } from '../../runtime/cluster/kubeconfig.js'
 import { logger, setLogLevel } from '../../runtime/log.js'
 import { connectNats } from '../../runtime/nats/connect.js'
-import { startSimCluster } from '../../runtime/sim/sim-cluster.js'
+import { simReplicaSet, startSimCluster } from '../../runtime/sim/sim-cluster.js'
 import { loudly, removeDir, ROOT, startCluster, until, type Cluster } from './cluster.js'
 
 const NODES = 1_000
@@ -47,16 +46,7 @@ async function simulatedLog() {
   const clock = new VirtualClock(Date.now())
   const sim = await startSimCluster({ clock, nodes: NODES, zoneSize: 100, log: logger('sim') })
   for (let i = 0; i < REPLICASETS; i++) {
-    const rs: ReplicaSet = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: { name: `app-${i}`, namespace: 'default' },
-      spec: {
-        replicas: PODS / REPLICASETS,
-        selector: { matchLabels: { app: `app-${i}` } },
-        template: { metadata: { labels: { app: `app-${i}` } }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } },
-      },
-    }
+    const rs = simReplicaSet(`app-${i}`, PODS / REPLICASETS)
     const r = await sim.api.request({ verb: 'create', resource: 'replicasets', namespace: 'default', object: rs }, { user: 'admin' })
     if (!r.ok) throw new Error(r.status.message)
   }
