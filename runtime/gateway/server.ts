@@ -20,6 +20,7 @@ import { nodeTable, podTable, replicaSetTable, wantsTable } from './table.js'
 import { openapiV3AppsV1, openapiV3CoreV1, openapiV3Root } from './openapi.js'
 import type { EventFilter } from '../cluster/events-feed.js'
 import { eventFilterOf, handleHistoryRoute, readView, type GatewayHistory } from './history.js'
+import { WatchCache } from '../projections/watch-cache.js'
 import { CLUSTER_VIEW_PATH, sendClusterSummary } from '../ui/cluster-summary.js'
 
 /** Kubernetes' default request body limit (3 MiB): larger bodies answer 413. */
@@ -166,6 +167,14 @@ export function createGateway(deps: GatewayDeps): Server {
    * from the log when older than the projection), then live changes until the client leaves or
    * `timeoutSeconds` passes.
    */
+  // Created at the first watch (a start's replay builds no change records while nobody watches).
+  const watchCaches = new Map<Resource, WatchCache<Pod | Node>>()
+  const watchCache = (resource: Resource) => {
+    let c = watchCaches.get(resource)
+    if (!c) watchCaches.set(resource, (c = new WatchCache(store.resource(resource).changes$ as import('rxjs').Observable<ObjectChange<Pod | Node>>, store.rev)))
+    return c
+  }
+
   async function watch(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams) {
     const match = selector(r, q)
     const rvParam = q.get('resourceVersion')
@@ -192,8 +201,12 @@ export function createGateway(deps: GatewayDeps): Server {
       else if (before) write('DELETED', c.object)
     }
     const informer = store.resource(r.resource) as unknown as { changes$: import('rxjs').Observable<ObjectChange<Pod | Node>> }
-    if (from === undefined || from >= store.rev) {
+    // A recent resourceVersion is answered from the watch cache; the backlog and the live
+    // subscription are joined synchronously, so no change falls between them.
+    const backlog = from !== undefined && from < store.rev ? watchCache(r.resource).since(from) : []
+    if (backlog !== undefined) {
       head()
+      for (const c of backlog) onChange(c)
       const sub = informer.changes$.subscribe((c) => {
         if (c.event === undefined) {
           if (from === undefined && match(c.object)) write('ADDED', c.object)
@@ -205,7 +218,7 @@ export function createGateway(deps: GatewayDeps): Server {
       sub.unsubscribe()
     } else {
       try {
-        await deps.changesSince(r.resource, from, onChange, ac.signal, head)
+        await deps.changesSince(r.resource, from!, onChange, ac.signal, head) // no backlog: `from` is an older revision
       } catch (e) {
         if (!isApiError(e)) throw e
         if (timer) clearTimeout(timer)
@@ -374,7 +387,7 @@ export function createGateway(deps: GatewayDeps): Server {
     throw new HttpError(failureStatus('NotFound', 'the server could not find the requested resource'))
   }
 
-  return createServer({ cert: deps.tls.cert, key: deps.tls.key }, (req, res) => {
+  const server = createServer({ cert: deps.tls.cert, key: deps.tls.key }, (req, res) => {
     handle(req, res).catch((e) => {
       if (res.headersSent) return void res.end()
       if (e instanceof HttpError) return sendStatus(res, e.status)
@@ -384,4 +397,8 @@ export function createGateway(deps: GatewayDeps): Server {
       sendStatus(res, failureStatus('InternalError', (e as Error).message))
     })
   })
+  server.on('close', () => {
+    for (const c of watchCaches.values()) c.stop()
+  })
+  return server
 }

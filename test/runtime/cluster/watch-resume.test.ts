@@ -2,6 +2,7 @@
  * Watches honour resourceVersion: from a revision still in the log they resume with exactly the
  * changes after it (from a snapshot at or below it + the tail); from one older than the log keeps
  * they answer 410 Expired — on the request, or as a watch event of type ERROR once the stream began.
+ * A recent one is answered from the watch cache (runtime/projections/watch-cache.ts).
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { Pod } from 'kubernetes-types/core/v1.js'
@@ -90,6 +91,19 @@ test('the events after it kept but not the state at it: ERROR event with the Sta
   // From the snapshot's revision the watch still resumes exactly.
   const ok = await watch(`resourceVersion=${snap}&fieldSelector=metadata.name%3Dw1`)
   assert.equal(ok.events.map((e) => `${e.type} ${e.object.metadata?.labels?.step}`), ['MODIFIED three'])
+})
+
+test('a recent resourceVersion is answered from the watch cache, even once the log before it is gone', async () => {
+  // The watches above created the cache; these changes are in it.
+  const from = await write('update', 'w1', { step: 'four' })
+  await write('update', 'w1', { step: 'five' })
+  await write('update', 'other', { x: 'z' })
+  const jsm = await jetstreamManager(cp.nc)
+  const last = (await jsm.streams.info(LOG_STREAM)).state.last_seq
+  await jsm.streams.purge(LOG_STREAM, { seq: last }) // only the newest event is left in the log
+  const r = await watch(`resourceVersion=${from}&fieldSelector=metadata.name%3Dw1`)
+  assert.is(r.code, 200, r.body)
+  assert.equal(r.events.map((e) => `${e.type} ${e.object.metadata?.labels?.step}`), ['MODIFIED five'])
 })
 
 test.run()
