@@ -1,6 +1,5 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js'
 import type { Pod } from 'kubernetes-types/core/v1.js'
-import type { Subscription } from 'rxjs'
 import { createActor, type Actor } from 'xstate'
 import { isApiError, type ApiRequest, type ApiResponse } from '../../events/index.js'
 import {
@@ -17,6 +16,7 @@ import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
 import type { Logger } from '../log.js'
 import type { Informer } from '../projections/types.js'
+import { hostedActor } from '../hosted-actor.js'
 import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 /** The user the controller's requests carry (Kubernetes' service account name, as a user). */
@@ -56,10 +56,8 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Repli
   const { api, replicaSets, pods, clock } = deps
   const log = deps.log.id.endsWith(REPLICASET_CONTROLLER_ID) ? deps.log : deps.log.child(REPLICASET_CONTROLLER_ID)
   const actor = inspectActor(deps.inspection, createActor(replicaSetControllerMachine, { clock, id: REPLICASET_CONTROLLER_ID, input: deps.config }), { id: REPLICASET_CONTROLLER_ID })
-  let stopped = false
-  const send = (event: ReplicaSetControllerEvent) => {
-    if (!stopped) actor.send(event)
-  }
+  const host = hostedActor<ReplicaSetControllerEvent>(actor)
+  const send = host.send
 
   /** The api-server's answer, a failure as its code and message; a client that throws answers too. */
   async function request(req: ApiRequest, cause: number): Promise<Answer> {
@@ -121,7 +119,7 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Repli
   actor.on('UpdateReplicaSetStatus', (cmd) => void updateStatus(cmd))
   actor.start()
 
-  const subscriptions: Subscription[] = [
+  host.feed(
     replicaSets.changes$.subscribe((c) => {
       const rs = c.object
       send(
@@ -137,15 +135,7 @@ export function startReplicaSetController(deps: ReplicaSetControllerDeps): Repli
           : { type: 'POD_UPSERTED', pod: c.object, rev: c.rev, now: clock.now() },
       ),
     ),
-  ]
+  )
 
-  return {
-    actor,
-    stop() {
-      if (stopped) return
-      stopped = true
-      for (const s of subscriptions) s.unsubscribe()
-      actor.stop()
-    },
-  }
+  return { actor, stop: host.stop }
 }

@@ -1,5 +1,4 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js'
-import type { Subscription } from 'rxjs'
 import { createActor, type Actor } from 'xstate'
 import { isApiError, type ApiResponse } from '../../events/index.js'
 import {
@@ -15,6 +14,7 @@ import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
 import type { Logger } from '../log.js'
 import type { Informer, ObjectChange } from '../projections/types.js'
+import { hostedActor } from '../hosted-actor.js'
 import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 /** The user the controller's requests carry (Kubernetes' service account name, as a user). */
@@ -57,10 +57,8 @@ export function startTaintEvictionController(deps: TaintEvictionDeps): TaintEvic
   const { api, nodes, pods, clock } = deps
   const log = deps.log.id.endsWith(TAINT_EVICTION_ID) ? deps.log : deps.log.child(TAINT_EVICTION_ID)
   const actor = inspectActor(deps.inspection, createActor(taintEvictionMachine, { clock, id: TAINT_EVICTION_ID, input: deps.config }), { id: TAINT_EVICTION_ID })
-  let stopped = false
-  const send = (event: TaintEvictionEvent) => {
-    if (!stopped) actor.send(event)
-  }
+  const host = hostedActor<TaintEvictionEvent>(actor)
+  const send = host.send
 
   async function evict(cmd: EvictPod): Promise<void> {
     const key = `${cmd.namespace}/${cmd.name}`
@@ -96,20 +94,12 @@ export function startTaintEvictionController(deps: TaintEvictionDeps): TaintEvic
   actor.on('EvictPod', (cmd) => void evict(cmd))
   actor.start()
 
-  const subscriptions: Subscription[] = [
+  host.feed(
     nodes.changes$.subscribe((c) => send(nodeEvent(c, clock.now()))),
     pods.changes$.subscribe((c) =>
       send(c.type === 'DELETED' ? { type: 'POD_REMOVED', key: podKey(c.object) } : { type: 'POD_UPSERTED', pod: c.object, now: clock.now() }),
     ),
-  ]
+  )
 
-  return {
-    actor,
-    stop() {
-      if (stopped) return
-      stopped = true
-      for (const s of subscriptions) s.unsubscribe()
-      actor.stop()
-    },
-  }
+  return { actor, stop: host.stop }
 }

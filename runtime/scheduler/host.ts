@@ -1,5 +1,4 @@
 import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js'
-import type { Subscription } from 'rxjs'
 import { createActor, type Actor } from 'xstate'
 import { isApiError, type ApiRequest, type ApiResponse } from '../../events/index.js'
 import { podKey, schedulerMachine, type SchedulerCommand, type SchedulerEvent, type SchedulerConfig, type SchedulerMachine } from '../../actors/scheduler/scheduler.js'
@@ -7,6 +6,7 @@ import type { ApiClient } from '../api/client.js'
 import type { Clock } from '../clock/clock.js'
 import type { Logger } from '../log.js'
 import type { Informer } from '../projections/types.js'
+import { hostedActor } from '../hosted-actor.js'
 import { inspectActor, type Inspection } from '../inspect/inspection.js'
 
 /** The user the scheduler's requests carry (Kubernetes' own). */
@@ -40,10 +40,8 @@ type Command<T extends SchedulerCommand['type']> = Extract<SchedulerCommand, { t
 export function startScheduler(deps: SchedulerDeps): SchedulerHost {
   const { api, pods, nodes, clock, log } = deps
   const actor = inspectActor(deps.inspection, createActor(schedulerMachine, { clock, id: 'scheduler', input: deps.config }), { id: 'scheduler' })
-  let stopped = false
-  const send: typeof actor.send = (event) => {
-    if (!stopped) actor.send(event)
-  }
+  const host = hostedActor<SchedulerEvent>(actor)
+  const send = host.send
   /** `RequestContext.cause` is a positive revision; objects of an initial list may carry none. */
   const context = (cause: number) => ({ user: SCHEDULER_USER, ...(cause > 0 ? { cause } : {}) })
 
@@ -121,7 +119,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHost {
     batch = []
     send(changes.length === 1 && 'pod' in changes[0] ? { type: 'POD_UPSERTED', ...changes[0] } : { type: 'PODS_CHANGED', changes })
   }
-  const subscriptions: Subscription[] = [
+  host.feed(
     nodes.changes$.subscribe((c) => {
       flush()
       send(c.type === 'DELETED' ? { type: 'NODE_REMOVED', name: c.object.metadata?.name ?? '' } : { type: 'NODE_UPSERTED', node: c.object })
@@ -130,15 +128,7 @@ export function startScheduler(deps: SchedulerDeps): SchedulerHost {
       batch.push(c.type === 'DELETED' ? { removed: podKey(c.object) } : { pod: c.object, rev: c.rev })
       if (batch.length === 1) queueMicrotask(flush)
     }),
-  ]
+  )
 
-  return {
-    actor,
-    stop() {
-      if (stopped) return
-      stopped = true
-      for (const s of subscriptions) s.unsubscribe()
-      actor.stop()
-    },
-  }
+  return { actor, stop: host.stop }
 }
