@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decode, LOG_STREAM, logResourceFilter } from '../events/index.js'
 import { ensureLogStream } from '../runtime/event-log/stream.js'
-import { tailLog } from '../runtime/event-log/tail.js'
 import { logger, setLogLevel } from '../runtime/log.js'
 import { connectNats } from '../runtime/nats/connect.js'
 import { startNatsServer } from '../runtime/nats/server.js'
 import { ClusterStore } from '../runtime/projections/cluster-store.js'
+import { followLog } from '../runtime/projections/follow.js'
 import { eventsPerPod, lifecycleHistory, publishHistory } from './_log-fixture.js'
 import { peakRssMb, report } from './report.js'
 
@@ -56,11 +56,11 @@ async function rawConsume(js: JetStreamClient, total: number): Promise<number> {
   return total / secs
 }
 
-/** kstate: what a starting control plane does — tail the log into a ClusterStore until caught up. */
+/** kstate: what a starting control plane does — follow the log into a ClusterStore until caught up (`followLog`). */
 async function rebuild(js: JetStreamClient, total: number): Promise<{ perSec: number; store: ClusterStore }> {
   const store = new ClusterStore()
   const started = performance.now()
-  const tail = await tailLog(js, { filter: logResourceFilter('>'), onEvent: (rec) => store.apply(rec) })
+  const tail = await followLog(js, store)
   await tail.caughtUp
   const secs = (performance.now() - started) / 1000
   await tail.stop()

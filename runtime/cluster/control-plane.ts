@@ -2,12 +2,13 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import type { Server } from 'node:http'
-import { encode, LEASE_BUCKET, logResourceFilter } from '../../events/index.js'
+import { encode, LEASE_BUCKET } from '../../events/index.js'
 import type { ApiClient } from '../api/client.js'
 import { ApiServerHost } from '../api-server/host.js'
 import { realClock, type Clock } from '../clock/clock.js'
 import { ensureLogStream } from '../event-log/stream.js'
-import { tailLog, type Tail } from '../event-log/tail.js'
+import type { Tail } from '../event-log/tail.js'
+import { followLog } from '../projections/follow.js'
 import { createGateway } from '../gateway/server.js'
 import { liveHistory } from '../gateway/history.js'
 import type { Logger } from '../log.js'
@@ -124,10 +125,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const replayStarted = performance.now()
   const bounds = await logBounds(js)
   const snapshot = await loadSnapshot(js, { log: log.child('snapshots'), bounds, into: store })
-  const tail: Tail = await tailLog(js, {
-    filter: logResourceFilter('>'),
-    fromRev: store.rev + 1,
-    onEvent: (rec) => store.apply(rec),
+  const tail: Tail = await followLog(js, store, {
     onMalformed: (rev, subject, e) => log.warn('malformed log frame skipped', { rev, subject, error: e.message }),
   })
   await tail.caughtUp

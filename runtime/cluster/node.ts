@@ -1,9 +1,9 @@
 import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { decode, logResourceFilter } from '../../events/index.js'
+import { decode } from '../../events/index.js'
 import { natsApiClient } from '../api/nats-client.js'
 import { realClock, type Clock } from '../clock/clock.js'
-import { tailLog } from '../event-log/tail.js'
+import { followLog } from '../projections/follow.js'
 import type { Logger } from '../log.js'
 import { connectNats, type NatsTarget } from '../nats/connect.js'
 import { nodeClock } from '../bus/skewed-clock.js'
@@ -62,9 +62,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const store = new ClusterStore()
   // Pods to run, and its own Node to notice when the control plane's view of it (Ready: Unknown
   // after a partition) needs a fresh status post. One consumer: NATS 2.9 takes one filter each.
-  const tail = await tailLog(js, {
-    filter: logResourceFilter('>'),
-    onEvent: (rec) => store.apply(rec),
+  const tail = await followLog(js, store, {
     onMalformed: (rev, subject, e) => log.warn('malformed log frame skipped', { rev, subject, error: e.message }),
   })
   await tail.caughtUp

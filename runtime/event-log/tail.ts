@@ -7,7 +7,9 @@ export interface TailOptions {
   filter: string
   /** First revision to deliver (1 = the whole history). */
   fromRev?: number
-  onEvent(rec: Recorded<LogEvent>): void
+  onEvent?(rec: Recorded<LogEvent>): void
+  /** Instead of `onEvent`: each frame undecoded, a view into the buffer the connection read (keeping it keeps that buffer). */
+  onFrame?(rev: number, subject: string, frame: Uint8Array): void
   /** A frame that failed to decode: counted and skipped, never fatal. */
   onMalformed?(rev: number, subject: string, error: Error): void
 }
@@ -40,6 +42,7 @@ export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<T
   let done = info.num_pending === 0 || lastRev < fromRev
   if (done) markCaughtUp()
   let malformed = 0
+  const { onEvent, onFrame } = opts
   const messages = await consumer.consume({
     max_messages: 5_000,
     // Pulls expire (and heartbeats are due) every 5 s instead of 30: after a nats-server restart the
@@ -50,7 +53,8 @@ export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<T
       const info = m.info
       const rev = info.streamSequence
       try {
-        opts.onEvent({ rev, subject: m.subject, event: decodeEvent(m.data) })
+        if (onFrame) onFrame(rev, m.subject, m.data)
+        else onEvent?.({ rev, subject: m.subject, event: decodeEvent(m.data) })
       } catch (e) {
         malformed++
         opts.onMalformed?.(rev, m.subject, e as Error)

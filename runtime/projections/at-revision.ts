@@ -1,8 +1,8 @@
 import type { JetStreamClient } from '@nats-io/jetstream'
 import { logResourceFilter, type Resource } from '../../events/index.js'
-import { tailLog } from '../event-log/tail.js'
 import type { Logger } from '../log.js'
 import { ClusterStore } from './cluster-store.js'
+import { followLog } from './follow.js'
 import { loadSnapshot, logBounds, type LogBounds } from './snapshot-load.js'
 
 export interface AtRevisionOptions {
@@ -41,24 +41,8 @@ export async function clusterStoreAt(js: JetStreamClient, rev: number, o: AtRevi
 /** Applies the log after `store.rev` up to `toRev` (inclusive) to `store`, then stops following. */
 export async function replayInto(js: JetStreamClient, store: ClusterStore, toRev: number, o: { only?: Resource; onProgress?(rev: number, target: number): void } = {}): Promise<void> {
   if (store.rev >= toRev) return
-  let reached!: () => void
-  const done = new Promise<void>((r) => (reached = r))
-  let lastReport = 0
-  const tail = await tailLog(js, {
-    filter: logResourceFilter(o.only ?? '>'),
-    fromRev: store.rev + 1,
-    onEvent: (rec) => {
-      if (rec.rev > toRev) return reached()
-      store.apply(rec)
-      if (o.onProgress && rec.rev - lastReport >= 1_000) {
-        lastReport = rec.rev
-        o.onProgress(rec.rev, toRev)
-      }
-      if (rec.rev >= toRev) reached()
-    },
-  })
-  void tail.caughtUp.then(() => reached())
-  await done
-  await tail.stop()
+  const following = await followLog(js, store, { filter: logResourceFilter(o.only ?? '>'), toRev, onProgress: (rev) => o.onProgress?.(rev, toRev) })
+  await following.reached
+  await following.stop()
   o.onProgress?.(Math.min(store.rev, toRev), toRev)
 }

@@ -6,16 +6,63 @@ import { isFaultEvent, type LogEvent, type NodeEvent, type PodEvent, type Replic
  * Pure reducers: `(object before, event, revision) → object after` (undefined = absent). They
  * never mutate their input, so a watcher holding the previous object keeps it intact.
  * `metadata.resourceVersion` is the revision of the last event applied.
+ *
+ * `owned`: the caller owns the object before and the event, and everything reachable from them —
+ * a catch-up replay building an object from events it decoded itself, before anyone can see it
+ * (`catch-up.ts`). The reducer then changes them in place instead of copying: the same result,
+ * without the garbage. The default is pure.
  */
 
-const withRev = <T extends { metadata?: object }>(obj: T, rev: number): T => ({
-  ...obj,
-  metadata: { ...obj.metadata, resourceVersion: String(rev) },
-})
+/** kubernetes-types marks server-set fields readonly; reducers are the server. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
+
+/** A version of `o` the reducer may write: `o` itself when owned, a shallow copy otherwise. */
+function writable<T extends object>(o: T | undefined, owned: boolean): Writable<T> {
+  return (owned && o ? o : { ...o }) as Writable<T>
+}
+
+/** Sets `metadata.resourceVersion` on `next`, which the reducer already made writable. */
+function stamp<T extends { metadata?: object }>(next: T, rev: number, owned: boolean): T {
+  const metadata = writable(next.metadata, owned) as { resourceVersion?: string }
+  metadata.resourceVersion = String(rev)
+  next.metadata = metadata
+  return next
+}
+
+/** `obj` with its status replaced wholesale: a kubelet's or a controller's status post. */
+function withStatus<T extends { metadata?: object; status?: unknown }>(obj: T | undefined, status: T['status'], rev: number, owned: boolean): T | undefined {
+  if (!obj) return undefined
+  const next = writable(obj, owned)
+  next.status = status
+  return stamp(next as T, rev, owned)
+}
+
+/** Graceful deletion begun: the pod's metadata says when and with which grace period. */
+function deleting(pod: Pod, d: { deletionTimestamp: string; deletionGracePeriodSeconds: number }, owned: boolean): Writable<Pod> {
+  const next = writable(pod, owned)
+  const metadata = writable(pod.metadata, owned)
+  metadata.deletionTimestamp = d.deletionTimestamp
+  metadata.deletionGracePeriodSeconds = d.deletionGracePeriodSeconds
+  next.metadata = metadata
+  return next
+}
+
+/** Kubernetes' condition timestamps: RFC 3339 to the second. One-entry cache: events come in bursts within a second. */
+let lastSecond = NaN
+let lastSecondText = ''
+function rfc3339Seconds(ms: number): string {
+  const second = Math.floor(ms / 1000)
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastSecondText = new Date(second * 1000).toISOString().replace('.000Z', 'Z')
+  }
+  return lastSecondText
+}
 
 function setCondition(conditions: PodCondition[] | undefined, c: PodCondition): PodCondition[] {
   const rest = (conditions ?? []).filter((x) => x.type !== c.type)
-  return [...rest, c]
+  rest.push(c)
+  return rest
 }
 
 /** Conditions of the same type are replaced in place, others kept, new ones appended. */
@@ -32,100 +79,105 @@ const unreachable = (x: never): never => {
   throw new Error(`unhandled event ${JSON.stringify(x)}`)
 }
 
-export function reducePod(pod: Pod | undefined, e: PodEvent, rev: number): Pod | undefined {
+export function reducePod(pod: Pod | undefined, e: PodEvent, rev: number, owned = false): Pod | undefined {
   switch (e.type) {
     case 'PodCreated':
     case 'PodUpdated':
-      return withRev(e.data.object, rev)
+      return stamp(writable(e.data.object, owned), rev, owned)
     case 'PodBound': {
       if (!pod) return undefined
-      const at = new Date(e.at).toISOString().replace(/\.\d{3}Z$/, 'Z')
-      return withRev(
-        {
-          ...pod,
-          spec: { ...pod.spec!, nodeName: e.data.nodeName },
-          status: { ...pod.status, conditions: setCondition(pod.status?.conditions, { type: 'PodScheduled', status: 'True', lastTransitionTime: at }) },
-        },
-        rev,
-      )
+      const next = writable(pod, owned)
+      const spec = writable(pod.spec, owned)
+      spec.nodeName = e.data.nodeName
+      next.spec = spec
+      const status = writable(pod.status, owned)
+      status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'True', lastTransitionTime: rfc3339Seconds(e.at) })
+      next.status = status
+      return stamp(next, rev, owned)
     }
     case 'PodStatusUpdated':
-      return pod && withRev({ ...pod, status: e.data.status }, rev)
+      return withStatus(pod, e.data.status, rev, owned)
     case 'PodDeletionRequested':
-      return (
-        pod &&
-        withRev(
-          {
-            ...pod,
-            metadata: { ...pod.metadata, deletionTimestamp: e.data.deletionTimestamp, deletionGracePeriodSeconds: e.data.deletionGracePeriodSeconds },
-          },
-          rev,
-        )
-      )
+      return pod && stamp(deleting(pod, e.data, owned), rev, true) // metadata is already this reducer's copy
     case 'PodDeleted':
       return undefined
     case 'PodEvicted': {
       if (!pod) return undefined
       // An unbound or finished pod has no process to stop: eviction removes it at once.
       if (e.data.deletionGracePeriodSeconds <= 0) return undefined
-      const at = new Date(e.at).toISOString().replace(/\.\d{3}Z$/, 'Z')
-      return withRev(
-        {
-          ...pod,
-          metadata: { ...pod.metadata, deletionTimestamp: e.data.deletionTimestamp, deletionGracePeriodSeconds: e.data.deletionGracePeriodSeconds },
-          status: {
-            ...pod.status,
-            conditions: setCondition(pod.status?.conditions, { type: 'DisruptionTarget', status: 'True', reason: e.data.reason, message: e.data.message, lastTransitionTime: at }),
-          },
-        },
-        rev,
-      )
+      const next = deleting(pod, e.data, owned)
+      const status = writable(pod.status, owned)
+      const disruption: PodCondition = { type: 'DisruptionTarget', status: 'True', reason: e.data.reason, message: e.data.message, lastTransitionTime: rfc3339Seconds(e.at) }
+      status.conditions = setCondition(status.conditions, disruption)
+      next.status = status
+      return stamp(next, rev, true)
     }
     default:
       return unreachable(e)
   }
 }
 
-export function reduceNode(node: Node | undefined, e: NodeEvent, rev: number): Node | undefined {
+export function reduceNode(node: Node | undefined, e: NodeEvent, rev: number, owned = false): Node | undefined {
   switch (e.type) {
     case 'NodeRegistered':
     case 'NodeUpdated':
-      return withRev(e.data.object, rev)
+      return stamp(writable(e.data.object, owned), rev, owned)
     case 'NodeStatusUpdated':
-      return node && withRev({ ...node, status: e.data.status }, rev)
+      return withStatus(node, e.data.status, rev, owned)
     case 'NodeDeleted':
       return undefined
-    case 'NodeConditionChanged':
-      return node && withRev({ ...node, status: { ...node.status, conditions: mergeConditions(node.status?.conditions, e.data.conditions) } }, rev)
+    case 'NodeConditionChanged': {
+      if (!node) return undefined
+      const next = writable(node, owned)
+      const status = writable(node.status, owned)
+      status.conditions = mergeConditions(status.conditions, e.data.conditions)
+      next.status = status
+      return stamp(next, rev, owned)
+    }
     case 'NodeTainted': {
       if (!node) return undefined
       const { taint, replaced } = e.data
       const kept = (node.spec?.taints ?? []).filter((t) => !sameTaint(t, taint.key, taint.effect) && !(replaced && sameTaint(t, replaced.key, replaced.effect)))
-      return withRev({ ...node, spec: { ...node.spec, taints: [...kept, taint] } }, rev)
+      kept.push(taint)
+      const next = writable(node, owned)
+      const spec = writable(node.spec, owned)
+      spec.taints = kept
+      next.spec = spec
+      return stamp(next, rev, owned)
     }
     case 'NodeUntainted': {
       if (!node) return undefined
       const taints = (node.spec?.taints ?? []).filter((t) => !sameTaint(t, e.data.key, e.data.effect))
-      const { taints: _drop, ...spec } = node.spec ?? {}
-      return withRev({ ...node, spec: taints.length > 0 ? { ...spec, taints } : spec }, rev)
+      const next = writable(node, owned)
+      const spec = writable(node.spec, owned)
+      if (taints.length > 0) spec.taints = taints
+      else delete spec.taints
+      next.spec = spec
+      return stamp(next, rev, owned)
     }
     default:
       return unreachable(e)
   }
 }
 
-export function reduceReplicaSet(rs: ReplicaSet | undefined, e: ReplicaSetEvent, rev: number): ReplicaSet | undefined {
+export function reduceReplicaSet(rs: ReplicaSet | undefined, e: ReplicaSetEvent, rev: number, owned = false): ReplicaSet | undefined {
   switch (e.type) {
     case 'ReplicaSetCreated':
     case 'ReplicaSetUpdated':
-      return withRev(e.data.object, rev)
-    case 'ReplicaSetScaled':
-      return (
-        rs &&
-        withRev({ ...rs, metadata: { ...rs.metadata, generation: (rs.metadata?.generation ?? 1) + 1 }, spec: { ...rs.spec!, replicas: e.data.replicas } }, rev)
-      )
+      return stamp(writable(e.data.object, owned), rev, owned)
+    case 'ReplicaSetScaled': {
+      if (!rs) return undefined
+      const next = writable(rs, owned)
+      const metadata = writable(rs.metadata, owned)
+      metadata.generation = (rs.metadata?.generation ?? 1) + 1
+      next.metadata = metadata
+      const spec = writable(rs.spec, owned)
+      spec.replicas = e.data.replicas
+      next.spec = spec as ReplicaSet['spec']
+      return stamp(next, rev, true)
+    }
     case 'ReplicaSetStatusUpdated':
-      return rs && withRev({ ...rs, status: e.data.status }, rev)
+      return withStatus(rs, e.data.status, rev, owned)
     case 'ReplicaSetDeleted':
       return undefined
     default:

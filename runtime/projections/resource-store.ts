@@ -35,7 +35,8 @@ export class ResourceStore<T> implements Informer<T> {
   /** Records the change and notifies watchers; `next` undefined means deleted. */
   set(key: string, next: T | undefined, change: Omit<ObjectChange<T>, 'type' | 'object' | 'previous'>): void {
     const previous = this.objects.get(key)
-    this.rev = change.rev
+    // Never backwards: a catch-up replay applies objects out of log order (each object's own in order).
+    if (change.rev > this.rev) this.rev = change.rev
     // Unobserved (a replay at start, a read at a revision): no change record is built.
     const observed = this.subject.observed
     if (next === undefined) {
@@ -46,6 +47,11 @@ export class ResourceStore<T> implements Informer<T> {
     }
     this.objects.set(key, next)
     if (observed) this.subject.next({ ...change, type: previous === undefined ? 'ADDED' : 'MODIFIED', object: next, previous })
+  }
+
+  /** Whether a watcher follows the changes. */
+  get observed(): boolean {
+    return this.subject.observed
   }
 
   complete(): void {

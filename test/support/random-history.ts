@@ -69,9 +69,17 @@ function nodeEvent(int: (a: number, b: number) => number, pick: <T>(xs: readonly
     case 1:
       return { subject, event: env('NodeRegistered', at, { object: { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { zone: pick(['z1', 'z2']) } }, spec: {} } }) }
     case 2:
-      return { subject, event: env('NodeStatusUpdated', at, { status: { conditions: [{ type: 'Ready', status: pick(['True', 'False']), lastHeartbeatTime: ts }] } }) }
+      return {
+        subject,
+        event: env('NodeStatusUpdated', at, {
+          status: {
+            capacity: { cpu: pick(['2', '4']) },
+            conditions: [{ type: 'Ready', status: pick(['True', 'False']), lastHeartbeatTime: ts }, ...(int(0, 1) ? [{ type: 'MemoryPressure', status: pick(['True', 'False']) }] : [])],
+          },
+        }),
+      }
     case 3:
-      return { subject, event: env('NodeConditionChanged', at, { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', lastTransitionTime: ts }], reason: 'NodeStatusUnknown' }) }
+      return { subject, event: env('NodeConditionChanged', at, { conditions: [{ type: pick(['Ready', 'DiskPressure']), status: 'Unknown', reason: 'NodeStatusUnknown', lastTransitionTime: ts }], reason: 'NodeStatusUnknown' }) }
     case 4:
       return { subject, event: env('NodeTainted', at, { taint: { key: pick(['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready']), effect: 'NoExecute', timeAdded: ts } }) }
     case 5:
