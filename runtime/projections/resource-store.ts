@@ -34,19 +34,23 @@ export class ResourceStore<T> implements Informer<T> {
 
   /** Records the change and notifies watchers; `next` undefined means deleted. */
   set(key: string, next: T | undefined, change: Omit<ObjectChange<T>, 'type' | 'object' | 'previous'>): void {
-    const previous = this.objects.get(key)
     // Never backwards: a catch-up replay applies objects out of log order (each object's own in order).
     if (change.rev > this.rev) this.rev = change.rev
-    // Unobserved (a replay at start, a read at a revision): no change record is built.
-    const observed = this.subject.observed
+    if (!this.subject.observed) {
+      // Unobserved (a replay at start, a read at a revision): no change record, no lookup of the previous object.
+      if (next === undefined) this.objects.delete(key)
+      else this.objects.set(key, next)
+      return
+    }
+    const previous = this.objects.get(key)
     if (next === undefined) {
       if (previous === undefined) return
       this.objects.delete(key)
-      if (observed) this.subject.next({ ...change, type: 'DELETED', object: previous, previous })
+      this.subject.next({ ...change, type: 'DELETED', object: previous, previous })
       return
     }
     this.objects.set(key, next)
-    if (observed) this.subject.next({ ...change, type: previous === undefined ? 'ADDED' : 'MODIFIED', object: next, previous })
+    this.subject.next({ ...change, type: previous === undefined ? 'ADDED' : 'MODIFIED', object: next, previous })
   }
 
   /** Whether a watcher follows the changes. */
