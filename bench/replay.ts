@@ -2,13 +2,15 @@
  * replay: rebuild every projection (pods, nodes, replicasets, subject revisions) from a
  * 1,000,000-event log, as a control plane does on a start without snapshot. value = events/s;
  * baseline = raw JetStream consume + msgpack decode of the same stream (an ordered consumer, no
- * validation, no projection), in the same run. Each side runs twice, alternating; the faster run
- * of each counts. The run exits non-zero unless the rebuilt projection holds what the history made.
+ * validation, no projection), in the same run. Each side runs twice, alternating, each from a
+ * collected heap (neither pays for the garbage of the run before it); the faster run of each counts. The run exits non-zero unless the rebuilt projection holds what the history made.
  *
  *   npm run bench -- replay [--events 1000000]
  */
 import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decode, LOG_STREAM, logResourceFilter } from '../events/index.js'
@@ -31,6 +33,8 @@ const NODES = 500
 const PODS = Math.round(EVENTS / eventsPerPod(DELETE_EVERY))
 
 setLogLevel('warn')
+setFlagsFromString('--expose-gc')
+const collectGarbage = runInNewContext('gc') as () => void
 const log = logger('bench')
 const dir = mkdtempSync(join(tmpdir(), 'kstate-bench-replay-'))
 const passwords = { controlPlane: 'bench-cp', node: 'bench-node' }
@@ -84,7 +88,9 @@ try {
   let store: ClusterStore | undefined
   for (let round = 1; round <= 2; round++) {
     store = undefined // one projection in memory at a time: the previous round's would tax this one's GC
+    collectGarbage()
     raw.push(await rawConsume(js, total))
+    collectGarbage()
     const r = await rebuild(js, total)
     kstate.push(r.perSec)
     store = r.store
