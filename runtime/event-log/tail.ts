@@ -2,17 +2,18 @@ import type { JetStreamClient } from '@nats-io/jetstream'
 import { DeliverPolicy } from '@nats-io/jetstream'
 import { LOG_STREAM, decodeEvent, type LogEvent, type Recorded } from '../../events/index.js'
 
-export interface TailOptions {
+interface TailCommon {
   /** One wildcard filter (NATS 2.9 takes one filter subject per consumer). */
   filter: string
   /** First revision to deliver (1 = the whole history). */
   fromRev?: number
-  onEvent?(rec: Recorded<LogEvent>): void
-  /** Instead of `onEvent`: each frame undecoded, a view into the buffer the connection read (keeping it keeps that buffer). */
-  onFrame?(rev: number, subject: string, frame: Uint8Array): void
   /** A frame that failed to decode: counted and skipped, never fatal. */
   onMalformed?(rev: number, subject: string, error: Error): void
 }
+
+/** Each event decoded (`onEvent`), or each frame undecoded (`onFrame`: a view into the buffer the connection read; keeping it keeps that buffer). */
+export type TailOptions = TailCommon &
+  ({ onEvent(rec: Recorded<LogEvent>): void; onFrame?: never } | { onFrame(rev: number, subject: string, frame: Uint8Array): void; onEvent?: never })
 
 export interface Tail {
   /** Resolves once every event that existed when the tail started has been delivered. */
@@ -54,7 +55,7 @@ export async function tailLog(js: JetStreamClient, opts: TailOptions): Promise<T
       const rev = info.streamSequence
       try {
         if (onFrame) onFrame(rev, m.subject, m.data)
-        else onEvent?.({ rev, subject: m.subject, event: decodeEvent(m.data) })
+        else onEvent!({ rev, subject: m.subject, event: decodeEvent(m.data) })
       } catch (e) {
         malformed++
         opts.onMalformed?.(rev, m.subject, e as Error)

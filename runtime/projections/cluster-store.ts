@@ -74,7 +74,7 @@ export class ClusterStore {
    * A frame at `rev` that could not be decoded: it changes no object, but its revision is the
    * subject's last one in the log (the next append's compare-and-set expects it).
    */
-  skip(subject: string, rev: number): void {
+  skipUndecodable(subject: string, rev: number): void {
     if (rev <= this.rev) return
     this.advance(subject, rev)
     this.release()

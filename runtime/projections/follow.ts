@@ -7,7 +7,7 @@ import type { ClusterStore } from './cluster-store.js'
 export interface FollowOptions extends CatchUpOptions {
   /** Last revision to apply (a replay to a past point); beyond it frames are ignored and `reached` resolves. */
   toRev?: number
-  /** Called every ~1,000 revisions while catching up, and once at the end. */
+  /** Called every ~1,000 revisions applied. */
   onProgress?(rev: number): void
 }
 
@@ -22,7 +22,12 @@ export interface Following extends Tail {
  * existed at the start is applied to the store.
  */
 export async function followLog(js: JetStreamClient, store: ClusterStore, o: FollowOptions & { filter?: string } = {}): Promise<Following> {
-  const catchUp = new CatchUp(store, o)
+  let malformed = 0
+  const onMalformed = (rev: number, subject: string, e: Error) => {
+    malformed++
+    o.onMalformed?.(rev, subject, e)
+  }
+  const catchUp = new CatchUp(store, { ...o, onMalformed })
   const toRev = o.toRev ?? Infinity
   let markReached!: () => void
   const reached = new Promise<void>((r) => (markReached = r))
@@ -39,7 +44,7 @@ export async function followLog(js: JetStreamClient, store: ClusterStore, o: Fol
       }
       if (rev >= toRev) markReached()
     },
-    onMalformed: o.onMalformed,
+    onMalformed, // (only if the catch-up itself threw: it reports undecodable frames on its own)
   })
   const caughtUp = tail.caughtUp.then(() => catchUp.finish())
   void caughtUp.then(() => markReached())
@@ -47,7 +52,7 @@ export async function followLog(js: JetStreamClient, store: ClusterStore, o: Fol
     caughtUp,
     reached: reached.then(() => catchUp.finish()),
     get malformed() {
-      return tail.malformed
+      return malformed
     },
     stop: () => tail.stop(),
   }

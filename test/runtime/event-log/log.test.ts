@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { FrameErrorCode, isMalformedFrame, logResourceFilter, logSubject, type LogEvent, type Recorded } from '../../../events/index.js'
+import { FrameErrorCode, isMalformedFrame, LOG_STREAM, logResourceFilter, logSubject, type LogEvent, type Recorded } from '../../../events/index.js'
 import { appendEvent, isLogConflict } from '../../../runtime/event-log/append.js'
 import { ensureLogStream } from '../../../runtime/event-log/stream.js'
 import { tailLog } from '../../../runtime/event-log/tail.js'
+import { ClusterStore } from '../../../runtime/projections/cluster-store.js'
+import { followLog } from '../../../runtime/projections/follow.js'
 import { logger, setLogLevel } from '../../../runtime/log.js'
 import { connectNats } from '../../../runtime/nats/connect.js'
 import { startNatsServer, type RunningNatsServer } from '../../../runtime/nats/server.js'
@@ -79,6 +81,25 @@ test('a tail delivers in revision order, skips and counts malformed frames, and 
   for (let i = 0; i < 50 && !seen.some((r) => r.rev === next); i++) await new Promise((r) => setTimeout(r, 20))
   assert.ok(seen.some((r) => r.rev === next))
   await tail.stop()
+})
+
+test('followLog: the store catches up (malformed frames counted, their revisions kept), then follows live', async () => {
+  const s = logSubject('pods', 'default', 'follow')
+  await appendEvent(js, s, ev('PodBound', { nodeName: 'x' }), 0)
+  await js.publish(s, new TextEncoder().encode('garbage {'))
+  const lastSeq = async () => (await (await jetstreamManager(nc)).streams.info(LOG_STREAM)).state.last_seq
+  const head = await lastSeq()
+  const store = new ClusterStore()
+  const reported: number[] = []
+  const following = await followLog(js, store, { onMalformed: (rev) => reported.push(rev) })
+  await following.caughtUp
+  assert.is(store.rev, head)
+  assert.is(store.subjectRev(s), head, 'the undecodable frame is the subject\'s last revision')
+  assert.ok(reported.includes(head))
+  assert.is(following.malformed, reported.length)
+  const next = await appendEvent(js, logSubject('pods', 'default', 'follow-live'), ev('PodDeleted'), 0)
+  assert.ok(await store.waitFor(next, 2_000), 'a live event is applied')
+  await following.stop()
 })
 
 test('a tail from a revision starts exactly there', async () => {

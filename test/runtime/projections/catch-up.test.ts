@@ -40,7 +40,7 @@ function fullReplay(frames: Frame[], store = new ClusterStore()): ClusterStore {
     try {
       store.apply({ rev: f.rev, subject: f.subject, event: decodeEvent(f.frame) })
     } catch {
-      store.skip(f.subject, f.rev)
+      store.skipUndecodable(f.subject, f.rev)
     }
   }
   return store
