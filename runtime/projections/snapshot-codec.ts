@@ -1,6 +1,7 @@
-import { Packr } from 'msgpackr'
+import { Packr, Unpackr, type Options } from 'msgpackr'
 import { SCHEMA_VERSIONS, type Resource } from '../../events/index.js'
 import { ClusterStore } from './cluster-store.js'
+import { StringInterner, withStringTable } from './snapshot-strings.js'
 
 /**
  * The bytes of a projection snapshot. Bump SNAPSHOT_FORMAT whenever the layout below or what a
@@ -10,11 +11,15 @@ import { ClusterStore } from './cluster-store.js'
  * Layout: a sequence of frames `[u32 length, big-endian][u8 kind][msgpack]`. The first is the
  * header; then batches of `[key, object]` pairs per resource, and the subjects' revisions as two
  * columns `[names[], revs[]]`.
- * msgpack records (`useRecords`) are fine here, unlike in the log: every frame carries its own
- * record definitions, and a snapshot is a cache that can always be rebuilt from the log. They make
- * a 150,000-pod snapshot half the size and decode six times faster than plain maps.
+ * msgpack records (`useRecords`) are fine here, unlike in the log: a snapshot is a cache that can
+ * always be rebuilt from the log. They make a 150,000-pod snapshot half the size and decode six
+ * times faster than plain maps. Each resource's frames are one sequence: a record is defined in
+ * the first frame that uses it and referenced after (msgpackr's `sequential`), and a string
+ * repeated in a frame is stored once for the rest of the sequence (snapshot-strings.ts). So a
+ * resource's frames are decoded in order, all or none; a reader of one resource skips the others'
+ * sequences whole.
  */
-export const SNAPSHOT_FORMAT = 1
+export const SNAPSHOT_FORMAT = 2
 
 export interface SnapshotHeader {
   format: number
@@ -35,10 +40,17 @@ const RESOURCE_KINDS: readonly [Resource, FrameKind][] = [
   ['replicasets', FrameKind.replicasets],
 ]
 
-const packr = new Packr({ useRecords: true, mapsAsObjects: true, moreTypes: false })
+// msgpackr keeps its record definitions in the options object it is given: one object per instance.
+const options = (sequential: boolean): Options => ({ useRecords: true, mapsAsObjects: true, moreTypes: false, sequential })
+/** Header and subjects frames: self-contained (no sequence state, no string table). */
+const packr = new Packr(options(false))
 
-/** Objects per frame: one frame's encoding is the longest the event loop is held (a few ms). */
-const BATCH = 250
+/**
+ * Objects per frame: one frame's encoding is the longest the event loop is held. A few ms, except
+ * while V8 marks a large heap (the first snapshot after a full replay): then each frame's
+ * allocations pay for marking steps too, and 250 pods a frame held the loop for 250-400 ms.
+ */
+const BATCH = 100
 
 /** What a snapshot holds, referenced rather than copied: reducers never mutate, so the objects stay as they were at `header.rev`. */
 export interface SnapshotCapture {
@@ -73,8 +85,8 @@ export function captureSnapshot(store: ClusterStore): SnapshotCapture {
   }
 }
 
-function frame(kind: FrameKind, value: unknown): Uint8Array {
-  const body = packr.pack(value)
+function frame(kind: FrameKind, value: unknown, by: Packr = packr): Uint8Array {
+  const body = by.pack(value)
   const out = new Uint8Array(5 + body.length)
   new DataView(out.buffer).setUint32(0, body.length + 1)
   out[4] = kind
@@ -87,11 +99,13 @@ export function* encodeSnapshot(c: SnapshotCapture): Generator<Uint8Array> {
   yield frame(FrameKind.header, c.header)
   for (const [r, kind] of RESOURCE_KINDS) {
     const list = c.entries[r]
-    for (let i = 0; i < list.length; i += BATCH) yield frame(kind, list.slice(i, i + BATCH))
+    const sequence = new Packr(options(true))
+    const strings = new StringInterner()
+    for (let i = 0; i < list.length; i += BATCH) yield frame(kind, strings.intern(list.slice(i, i + BATCH)), sequence)
   }
   // Subjects as two columns (names, revisions): 150,000 pairs would be 150,000 more arrays to decode.
-  for (let i = 0; i < c.subjects.length; i += BATCH * 8) {
-    const part = c.subjects.slice(i, i + BATCH * 8)
+  for (let i = 0; i < c.subjects.length; i += BATCH * 20) {
+    const part = c.subjects.slice(i, i + BATCH * 20)
     yield frame(FrameKind.subjects, [part.map(([s]) => s), part.map(([, r]) => r)])
   }
 }
@@ -148,6 +162,8 @@ export class SnapshotDecoder {
   private rest: Uint8Array = new Uint8Array(0)
   private offset = 0
   private readonly decoded: Record<Resource, [string, never][][]> = { pods: [], nodes: [], replicasets: [] }
+  /** Per resource: the record definitions and the strings its frames have defined so far. */
+  private readonly sequences = {} as Record<Resource, { unpackr: Unpackr; strings: string[] }>
   private readonly subjects: [string[], number[]][] = []
   private readonly seen = { pods: 0, nodes: 0, replicasets: 0, subjects: 0 }
 
@@ -191,7 +207,8 @@ export class SnapshotDecoder {
     const r = RESOURCE_KINDS.find(([, k]) => k === kind)?.[0]
     if (!r) throw new SnapshotError(SnapshotErrorCode.Corrupt, `unknown frame kind ${kind}`)
     if (only !== undefined && r !== only) return void (seen[r] = header.counts[r])
-    const list = unpack(body) as [string, never][]
+    const sequence = (this.sequences[r] ??= { unpackr: new Unpackr(options(true)), strings: [] })
+    const list = withStringTable(sequence.strings, () => unpack(body, sequence.unpackr)) as [string, never][]
     if (!Array.isArray(list)) throw new SnapshotError(SnapshotErrorCode.Corrupt, `malformed ${r} frame`)
     this.decoded[r].push(list)
     seen[r] += list.length
@@ -219,9 +236,9 @@ export class SnapshotDecoder {
   }
 }
 
-function unpack(body: Uint8Array): unknown {
+function unpack(body: Uint8Array, by: Packr | Unpackr = packr): unknown {
   try {
-    return packr.unpack(body)
+    return by.unpack(body)
   } catch (cause) {
     throw new SnapshotError(SnapshotErrorCode.Corrupt, `undecodable frame: ${(cause as Error).message}`, { cause })
   }

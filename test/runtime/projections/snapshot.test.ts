@@ -3,7 +3,9 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt'
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { LogEvent, Recorded } from '../../../events/index.js'
+import { Packr } from 'msgpackr'
+import type { Pod } from 'kubernetes-types/core/v1.js'
+import { decode, FrameErrorCode, MalformedFrameError, type LogEvent, type Recorded } from '../../../events/index.js'
 import { ClusterStore } from '../../../runtime/projections/cluster-store.js'
 import { canonicalJson, projectionHash } from '../../../runtime/projections/hash.js'
 import { captureSnapshot, decodeSnapshot, encodeSnapshot, isSnapshotError, SNAPSHOT_FORMAT, SnapshotErrorCode } from '../../../runtime/projections/snapshot-codec.js'
@@ -99,6 +101,65 @@ test('decoding one resource skips the others', () => {
   assert.equal(store.pods.list(), full.pods.list())
   assert.is(store.nodes.size, 0)
   assert.is(store.rev, full.rev)
+})
+
+/** `n` pods sharing most of their strings (image, phase, node names, timestamps) and with label sets of many shapes. */
+function manyPods(n: number, o: { seed?: number; annotation?: string } = {}): ClusterStore {
+  const rng = xoroshiro128plus(o.seed ?? 1)
+  const store = new ClusterStore()
+  for (let i = 0; i < n; i++) {
+    const labels: Record<string, string> = { app: `app-${i % 7}` }
+    for (let k = uniformInt(rng, 0, 6); k > 0; k--) labels[`key-${uniformInt(rng, 0, 30)}`] = `value-${uniformInt(rng, 0, 3)}`
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `pod-${i}`, namespace: 'default', uid: `uid-${i}`, labels, annotations: { note: o.annotation ?? '' }, creationTimestamp: `2026-11-23T12:${String(Math.floor(i / 600) % 60).padStart(2, '0')}:00Z` },
+      spec: { nodeName: `node-${i % 40}`, containers: [{ name: 'c', image: 'busybox', command: ['sleep', String(uniformInt(rng, 1, 5) * 100)] }] },
+      status: { phase: i % 3 ? 'Running' : 'Pending', podIP: `10.0.${i >> 8}.${i & 255}`, conditions: [{ type: 'Ready', status: i % 3 ? 'True' : 'False' }] },
+    }
+    store.pods.set(`default/pod-${i}`, pod, { rev: i + 1 })
+    store.restoreSubjectRev(`kstate.log.pods.default.pod-${i}`, i + 1)
+  }
+  store.rev = n
+  return store
+}
+
+test('repeated strings are stored once: many pods of many shapes decode to the same objects, a string all share costs next to nothing', () => {
+  const note = 'x'.repeat(200)
+  const store = manyPods(3_000, { annotation: note })
+  const bytes = snapshotBytes(store)
+  const { store: back } = decodeSnapshot(bytes)
+  assert.equal(back.pods.list(), store.pods.list())
+  assert.is(projectionHash(back), projectionHash(store))
+  const without = snapshotBytes(manyPods(3_000)).length
+  assert.ok(bytes.length - without < 3_000 * 10, `200 more characters in each of 3,000 pods made the snapshot ${bytes.length - without} bytes larger`)
+  const plain = new Packr({ useRecords: true, mapsAsObjects: true, moreTypes: false })
+  assert.ok(plain.pack(store.pods.list()).length - plain.pack(manyPods(3_000).pods.list()).length > 3_000 * 200, 'plain msgpack stores it each time')
+  // The string table and the record definitions span frames: a reader of one resource still gets every pod.
+  assert.equal(decodeSnapshot(bytes, { only: 'pods' }).store.pods.list(), store.pods.list())
+})
+
+test('a string reference beyond its table is a corrupt snapshot; outside a snapshot it is an undecodable log frame', () => {
+  const bytes = Buffer.from(snapshotBytes(manyPods(30)))
+  // fixext1 0x32 (REF), filler byte, then the index: point one reference past the table.
+  const at = bytes.indexOf(Buffer.from([0xd4, 0x32, 0x00]))
+  assert.ok(at > 0, 'the snapshot uses string references')
+  bytes[at + 3] = 0x7f
+  try {
+    decodeSnapshot(bytes)
+    assert.unreachable('accepted')
+  } catch (e) {
+    assert.ok(isSnapshotError(e), String(e))
+    assert.is(e.code, SnapshotErrorCode.Corrupt)
+    assert.match(e.message, /beyond the table/)
+  }
+  try {
+    decode(Buffer.from([0x81, 0xa1, 0x61, 0xd4, 0x32, 0x00, 0x01]))
+    assert.unreachable('accepted')
+  } catch (e) {
+    assert.instance(e, MalformedFrameError)
+    assert.is((e as MalformedFrameError).code, FrameErrorCode.Undecodable)
+  }
 })
 
 test.run()
